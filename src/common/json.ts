@@ -1,0 +1,33 @@
+// Lossless JSON for u64 values: the node and miners send integers above 2^53
+// (nonces, amounts, request ids, job words), which JSON.parse would round.
+
+const INTEGER = /^-?\d+$/;
+
+/** Parses JSON; integers outside the safe range become bigint, everything else is as JSON.parse gives it. */
+export function parseJson(text: string): unknown {
+  return JSON.parse(text, reviveBigInt);
+}
+
+function reviveBigInt(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source && INTEGER.test(context.source)) {
+    return BigInt(context.source);
+  }
+  return value;
+}
+
+/** Serialises JSON; bigint values are written as bare integer literals. */
+export function stringifyJson(value: unknown): string {
+  return JSON.stringify(value, replaceBigInt);
+}
+
+function replaceBigInt(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? (JSON as unknown as { rawJSON(s: string): unknown }).rawJSON(value.toString()) : value;
+}
+
+/** Reads a JSON integer field (number, bigint or decimal string) as bigint; throws on anything else. */
+export function toBigInt(value: unknown, what = "value"): bigint {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
+  if (typeof value === "string" && INTEGER.test(value)) return BigInt(value);
+  throw new TypeError(`${what} is not an integer`);
+}

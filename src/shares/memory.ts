@@ -1,0 +1,16 @@
+// A ShareSink that keeps everything in memory, for running stratum without a database.
+
+import type { AcceptedShare, FoundBlock, ShareSink } from "./types.ts";
+
+export class MemoryShareSink implements ShareSink {
+  readonly shares: AcceptedShare[] = [];
+  readonly blocks: FoundBlock[] = [];
+
+  async recordShare(share: AcceptedShare): Promise<void> {
+    this.shares.push(share);
+  }
+
+  async recordBlock(block: FoundBlock): Promise<void> {
+    this.blocks.push(block);
+  }
+}

@@ -1,0 +1,36 @@
+// The boundary between stratum (which validates work) and accounting (which makes it durable and pays it).
+
+import type { PortMode } from "../config/types.ts";
+
+export interface AcceptedShare {
+  /** Kaspa address the miner authorised with. */
+  address: string;
+  worker: string;
+  mode: PortMode;
+  /** Difficulty in share units that this share was checked against. */
+  difficulty: number;
+  jobId: string;
+  nonce: bigint;
+  /** Unix milliseconds when the pool accepted it. */
+  timestamp: number;
+}
+
+export interface FoundBlock {
+  hash: string;
+  address: string;
+  worker: string;
+  mode: PortMode;
+  daaScore: bigint;
+  /** Network difficulty in share units (2^224 / target) when the block was found. */
+  networkDifficulty: number;
+  /** Whether the node's submitBlock report was "success". */
+  accepted: boolean;
+  rejectReason: string | null;
+  foundAt: number;
+}
+
+/** Stratum hands accepted work here. `recordShare` resolves only once the share is durable. */
+export interface ShareSink {
+  recordShare(share: AcceptedShare): Promise<void>;
+  recordBlock(block: FoundBlock): Promise<void>;
+}
