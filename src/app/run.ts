@@ -1,0 +1,89 @@
+// Runs the pool: node client, accounting, stratum. Stops cleanly on SIGINT/SIGTERM, flushing shares first.
+
+import { createLogger } from "../common/log.ts";
+import { ConfigError, loadConfig } from "../config/load.ts";
+import type { Config } from "../config/types.ts";
+import { openDatabase } from "../db/index.ts";
+import { startDevnet } from "../devnet/index.ts";
+import { NodeClient } from "../node/client.ts";
+import { checkNodeReady } from "../node/readiness.ts";
+import { startPoolAccounting } from "../pool/index.ts";
+import { startStratum } from "../stratum/index.ts";
+
+const log = createLogger("kaspool");
+
+export interface RunOptions {
+  configFile?: string;
+  devnet: boolean;
+}
+
+export async function runPool(opts: RunOptions): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig({ file: opts.configFile });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`config error: ${e.message}`);
+    return 2;
+  }
+  if (config.debug) process.env.DEBUG ??= "1";
+
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((e) => log.error("stop failed", { error: String(e) }));
+  };
+
+  try {
+    if (opts.devnet) {
+      const port = Number(new URL(config.node.urls[0]!).port);
+      const devnet = await startDevnet({ port, log: log.child("devnet") });
+      stops.push(() => devnet.stop());
+      log.info("devnet node started", { url: devnet.url });
+    }
+
+    const node = new NodeClient({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("node") });
+    node.start();
+    stops.push(() => node.close());
+    await waitUntilReady(node, config);
+
+    const db = await openDatabase({ url: config.database.url, embeddedPath: config.database.embeddedPath, log: log.child("db") });
+    stops.push(() => db.close());
+    const accounting = await startPoolAccounting({ db, node, config, log: log.child("pool") });
+    stops.push(() => accounting.stop());
+
+    const stratum = await startStratum({ config, node, sink: accounting.sink, log: log.child("stratum") });
+    stops.push(() => stratum.stop());
+    log.info("pool running", { network: config.network, stratum: stratum.ports.join(","), pool: config.treasury.address });
+  } catch (e) {
+    log.error("start-up failed", { error: e instanceof Error ? e.message : String(e) });
+    await stopAll();
+    return 1;
+  }
+
+  const signal = await new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  log.info("stopping", { signal });
+  await stopAll();
+  return 0;
+}
+
+/** Mining on an unsynced node, one without a UTXO index or on the wrong network would waste work. */
+async function waitUntilReady(node: NodeClient, config: Config): Promise<void> {
+  let lastReason = "";
+  for (;;) {
+    try {
+      await node.waitConnected(5_000);
+      const reason = await checkNodeReady(node, config.network);
+      if (!reason) return;
+      if (reason !== lastReason) log.warn("node not ready for mining", { reason });
+      lastReason = reason;
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      if (reason !== lastReason) log.warn("waiting for the node", { urls: config.node.urls.join(","), reason });
+      lastReason = reason;
+    }
+    await Bun.sleep(2_000);
+  }
+}

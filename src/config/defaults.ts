@@ -1,0 +1,32 @@
+// Embedded defaults: a pool that runs on a fresh machine against the devnet, with the embedded database.
+
+import type { ConfigInput } from "./schema.ts";
+
+/** The devnet address of the BIP-340 test-vector key: fine for a demo, never for real money. */
+export const DEVNET_POOL_ADDRESS = "kaspadev:qr0lr4ml9fn3chekrqmjdkergxl93l4wrk3dankcgvjq776s9wn9j6n4stne3";
+
+export const defaults: ConfigInput = {
+  network: "devnet",
+  node: { urls: ["ws://127.0.0.1:18610"], requestTimeoutMs: 10_000 },
+  stratum: {
+    host: "0.0.0.0",
+    ports: [
+      { port: 5555, mode: "pplns", difficulty: 1, encoding: "auto" },
+      { port: 5556, mode: "solo", difficulty: 1, encoding: "auto" },
+    ],
+    templates: { cacheSize: 300 },
+    jobThrottleMs: 250,
+    extranonceSize: 2,
+    maxLineBytes: 4096,
+    maxConnectionsPerIp: 256,
+    idleTimeoutSeconds: 600,
+    ban: { enabled: true, invalidRatio: 0.5, minShares: 50, durationSeconds: 600 },
+  },
+  api: { host: "127.0.0.1", port: 8080 },
+  treasury: { fee: 1, address: DEVNET_POOL_ADDRESS },
+  pplns: { factor: 2 },
+  payments: { intervalMinutes: 60, thresholdKas: 10 },
+  database: { url: null, embeddedPath: "./data/pglite" },
+  pushgateway: null,
+  debug: false,
+};

@@ -1,0 +1,84 @@
+// Builds the configuration: built-in defaults < config file < environment. Every failure is a ConfigError
+// with one line that names the file or key at fault.
+
+import { existsSync, readFileSync } from "node:fs";
+import { defaults } from "./defaults.ts";
+import { configSchema } from "./schema.ts";
+import { checkSemantics } from "./semantics.ts";
+import type { Config } from "./types.ts";
+
+export class ConfigError extends Error {}
+
+export const DEFAULT_CONFIG_FILE = "config/config.json";
+
+type Json = Record<string, unknown>;
+
+export interface LoadOptions {
+  /** Explicit --config FILE; it must exist. Without it config/config.json is read when present. */
+  file?: string;
+  env?: Record<string, string | undefined>;
+}
+
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const file = opts.file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  let merged = structuredClone(defaults) as Json;
+  if (file) merged = deepMerge(merged, readConfigFile(file));
+  merged = deepMerge(merged, fromEnv(env));
+
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? formatPath(issue.path) : "config";
+    const detail = issue.code === "unrecognized_keys" ? `unknown key "${issue.keys.join('", "')}"` : issue.message;
+    throw new ConfigError(`${file ?? "config"}: ${where}: ${detail}`);
+  }
+  const problem = checkSemantics(parsed.data);
+  if (problem) throw new ConfigError(`${file ?? "config"}: ${problem}`);
+  return parsed.data;
+}
+
+function readConfigFile(file: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new ConfigError(`${file}: cannot read the file`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!isObject(value)) throw new ConfigError(`${file}: the top level must be a JSON object`);
+  return value;
+}
+
+/** Deployment settings and secrets come from the environment, as in kaspool's .env. */
+function fromEnv(env: Record<string, string | undefined>): Json {
+  const out: Json = {};
+  if (env.DATABASE_URL) out.database = { url: env.DATABASE_URL };
+  if (env.PUSHGATEWAY) out.pushgateway = env.PUSHGATEWAY;
+  if (env.DEBUG !== undefined && env.DEBUG !== "") out.debug = env.DEBUG !== "0" && env.DEBUG.toLowerCase() !== "false";
+  if (env.NODE_URL) out.node = { urls: env.NODE_URL.split(",").map((u) => u.trim()).filter(Boolean) };
+  return out;
+}
+
+/** Objects merge key by key; arrays and scalars from the override replace the base. */
+function deepMerge(base: Json, override: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] = isObject(value) && isObject(current) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+}

@@ -1,0 +1,71 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defaults } from "../../src/config/defaults.ts";
+import { ConfigError, loadConfig } from "../../src/config/load.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "kaspool-config-"));
+let n = 0;
+function file(content: unknown): string {
+  const path = join(dir, `c${n++}.json`);
+  writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+}
+const load = (content: unknown, env: Record<string, string> = {}) => loadConfig({ file: file(content), env });
+const failure = (content: unknown, env: Record<string, string> = {}) => {
+  try {
+    load(content, env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("config loading", () => {
+  test("embedded defaults validate and the shipped config/config.json spells them out", async () => {
+    const shipped = await Bun.file("config/config.json").json();
+    expect(shipped).toEqual(JSON.parse(JSON.stringify(defaults)));
+    const config = loadConfig({ file: "config/config.json", env: {} });
+    expect(config.network).toBe("devnet");
+    expect(config.stratum.ports[0]!.vardiff).not.toBe(false);
+  });
+
+  test("file overrides defaults, environment overrides file", () => {
+    const config = load(
+      { node: { urls: ["ws://10.0.0.1:18610"] }, pplns: { factor: 3 } },
+      { NODE_URL: "ws://a:1, ws://b:2", DATABASE_URL: "postgres://u@h/db", DEBUG: "1" },
+    );
+    expect(config.node.urls).toEqual(["ws://a:1", "ws://b:2"]);
+    expect(config.node.requestTimeoutMs).toBe(10_000);
+    expect(config.pplns.factor).toBe(3);
+    expect(config.database.url).toBe("postgres://u@h/db");
+    expect(config.debug).toBe(true);
+  });
+
+  test("port entries get per-port defaults and accept tiny fractional difficulties", () => {
+    const config = load({ stratum: { ports: [{ port: 7000, difficulty: 1e-9, vardiff: false }] } });
+    expect(config.stratum.ports).toEqual([{ port: 7000, mode: "pplns", difficulty: 1e-9, vardiff: false, encoding: "auto" }]);
+  });
+
+  test("errors name the key", () => {
+    expect(failure({ stratum: { portz: [] } })).toContain('stratum: unknown key "portz"');
+    expect(failure({ stratum: { ports: [{ port: 1, difficulty: "8" }] } })).toContain("stratum.ports[0].difficulty");
+    expect(failure({ stratum: { ports: [{ port: 1, difficulty: 1e-10, vardiff: false }] } })).toContain("at least 1e-9");
+    expect(failure({ network: "moonnet" })).toContain("network");
+    expect(failure({ treasury: { fee: 1.234 } })).toContain("treasury.fee");
+    expect(failure({ stratum: { ports: [{ port: 5 }, { port: 5 }] } })).toContain("listed twice");
+  });
+
+  test("a bad or foreign address is refused", () => {
+    expect(failure({ treasury: { address: "kaspadev:qqqq" } })).toContain("treasury.address");
+    expect(failure({ treasury: { address: "kaspa:qr0lr4ml9fn3chekrqmjdkergxl93l4wrk3dankcgvjq776s9wn9jkdskewva" } })).toContain("treasury.address");
+  });
+
+  test("broken files get one clear line", () => {
+    expect(failure("{ not json")).toContain("not valid JSON");
+    expect(failure("[1,2]")).toContain("top level");
+    expect(() => loadConfig({ file: join(dir, "missing.json"), env: {} })).toThrow("cannot read");
+  });
+});
