@@ -1,0 +1,92 @@
+-- Accounting schema: durable shares, found blocks, PPLNS windows, a ledger of every balance change, payments.
+-- Amounts are sompi in NUMERIC(20,0): exact, and wide enough for any u64.
+
+-- kaspool's original tables, kept so existing dashboards and queries keep working.
+-- id is "<miner_id>_<wallet>"; balance is unpaid sompi; both are maintained only from the ledger.
+CREATE TABLE miners_balance (
+  id VARCHAR(255) PRIMARY KEY,
+  miner_id VARCHAR(255),
+  wallet VARCHAR(255),
+  balance NUMERIC
+);
+
+-- Sum of everything ever credited to an address (payouts do not lower it).
+CREATE TABLE wallet_total (
+  address VARCHAR(255) PRIMARY KEY,
+  total NUMERIC
+);
+
+-- One row per accepted share. (job_id, nonce) identifies a share, so replaying a spool never duplicates one.
+CREATE TABLE shares (
+  job_id TEXT NOT NULL,
+  nonce NUMERIC(20,0) NOT NULL,
+  address TEXT NOT NULL,
+  worker TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('pplns', 'solo')),
+  -- Share units (difficulty 1 = target 2^224); a work measure, not money.
+  difficulty DOUBLE PRECISION NOT NULL CHECK (difficulty > 0),
+  accepted_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (job_id, nonce)
+);
+CREATE INDEX shares_pplns_recent ON shares (accepted_at DESC) WHERE mode = 'pplns';
+
+-- Lifecycle: submitted -> confirming -> matured -> credited, or rejected / red at the node.
+CREATE TABLE blocks (
+  hash CHAR(64) PRIMARY KEY,
+  daa_score NUMERIC(20,0) NOT NULL,
+  finder_address TEXT NOT NULL,
+  finder_worker TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('pplns', 'solo')),
+  network_difficulty DOUBLE PRECISION NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('rejected', 'confirming', 'red', 'matured', 'credited')),
+  reject_reason TEXT,
+  color TEXT NOT NULL DEFAULT 'unknown' CHECK (color IN ('unknown', 'blue', 'red')),
+  confirmations NUMERIC(20,0),
+  merging_block_hash CHAR(64),
+  reward NUMERIC(20,0) CHECK (reward >= 0),
+  found_at TIMESTAMPTZ NOT NULL,
+  matured_at TIMESTAMPTZ,
+  credited_at TIMESTAMPTZ,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX blocks_open ON blocks (found_at) WHERE status IN ('confirming', 'matured');
+
+-- The PPLNS window of each PPLNS block, taken when the block was recorded: who is paid, and by what weight.
+-- weight is the summed share difficulty in micro share units (difficulty x 10^6, rounded), capped at the window size.
+CREATE TABLE block_windows (
+  block_hash CHAR(64) NOT NULL REFERENCES blocks (hash),
+  address TEXT NOT NULL,
+  worker TEXT NOT NULL,
+  weight NUMERIC(40,0) NOT NULL CHECK (weight > 0),
+  share_count INTEGER NOT NULL,
+  PRIMARY KEY (block_hash, address, worker)
+);
+
+-- Payments are recorded as an intent before the transaction is broadcast, then reconciled by txid.
+CREATE TABLE payments (
+  id BIGSERIAL PRIMARY KEY,
+  wallet TEXT NOT NULL,
+  amount NUMERIC(20,0) NOT NULL CHECK (amount > 0),
+  status TEXT NOT NULL CHECK (status IN ('intent', 'broadcast', 'confirmed', 'failed')),
+  txid CHAR(64),
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- Every balance change, with its reason. miners_balance and wallet_total are derived from these rows.
+CREATE TABLE ledger (
+  id BIGSERIAL PRIMARY KEY,
+  wallet TEXT NOT NULL,
+  miner_id TEXT NOT NULL,
+  amount NUMERIC(20,0) NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('block_credit', 'fee', 'payout', 'adjustment')),
+  block_hash CHAR(64) REFERENCES blocks (hash),
+  payment_id BIGINT REFERENCES payments (id),
+  note TEXT,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  CHECK (reason NOT IN ('block_credit', 'fee') OR block_hash IS NOT NULL),
+  CHECK (reason <> 'payout' OR payment_id IS NOT NULL)
+);
+-- A block credits each (wallet, worker) at most once per reason, whatever the application does.
+CREATE UNIQUE INDEX ledger_block_once ON ledger (block_hash, wallet, miner_id, reason) WHERE block_hash IS NOT NULL;
+CREATE INDEX ledger_wallet ON ledger (wallet, created_at);
