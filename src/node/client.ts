@@ -1,0 +1,505 @@
+// Our wRPC JSON client for rusty-kaspa (node-rpc.md §1-§5): one WebSocket at a time, rotating through the
+// configured urls with backoff when it drops, and re-sending subscriptions on every new socket before the
+// pool is told it is connected.
+
+import { createLogger, type Logger } from "../common/log.ts";
+import { reconnectDelayMs } from "./backoff.ts";
+import {
+  decodeBlock, decodeBlockColor, decodeBlockDagInfo, decodeBlockRewardInfo, decodeBlockTemplate, decodeFeeEstimate,
+  decodeServerInfo, decodeSubmitBlock, decodeTransactionId, decodeUtxosByAddresses, decodeUtxosChanged,
+  decodeVirtualDaaScore,
+} from "./decode.ts";
+import { NodeRpcError, NodeTimeoutError, NodeUnavailableError } from "./errors.ts";
+import { decodeServerMessage, encodeRequest, isObject } from "./framing.ts";
+import { withNonce } from "./template.ts";
+import type {
+  BlockDagInfo, BlockRewardInfo, BlockTemplate, FeeEstimate, ServerInfo, SubmitBlockResult, UtxoEntryWithAddress,
+  UtxosChange,
+} from "./types.ts";
+
+export interface NodeClientOptions {
+  urls: string[];
+  requestTimeoutMs?: number;
+  log?: Logger;
+  reconnect?: { minDelayMs?: number; maxDelayMs?: number };
+}
+
+type ClientEvent = "connected" | "disconnected";
+type Unsubscribe = () => Promise<void>;
+
+/** How often a connected client pings the node; a ping that times out means the socket is dead even if TCP says not. */
+const KEEPALIVE_MS = 15_000;
+/** How long close() waits for the server's close frame before dropping the socket. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** One WebSocket and what the server has confirmed on it. Replaced, never reused, on reconnect. */
+interface Connection {
+  readonly url: string;
+  readonly ws: WebSocket;
+  open: boolean;
+  dropped: boolean;
+  /** Scopes the server acknowledged on this socket: "NewBlockTemplate", "VirtualDaaScoreChanged". */
+  readonly scopes: Set<string>;
+  /** Addresses the server acknowledged in UtxosChanged subscriptions on this socket. */
+  readonly utxoAddresses: Set<string>;
+}
+
+interface Pending {
+  conn: Connection;
+  method: string;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+interface UtxoHandler {
+  addresses: Set<string>;
+  fn(change: UtxosChange): void;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(err: Error): void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+export class NodeClient {
+  private readonly urls: string[];
+  private readonly timeoutMs: number;
+  private readonly minDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly log: Logger;
+
+  private running = false;
+  private closed = false;
+  private conn: Connection | null = null;
+  private ready = false;
+  private failures = 0;
+  private urlIndex = 0;
+  private nextId = 1n;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private keepaliveTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly pending = new Map<bigint, Pending>();
+  private readonly listeners: Record<ClientEvent, Set<(url: string) => void>> = { connected: new Set(), disconnected: new Set() };
+  private readonly waiters = new Set<Waiter>();
+
+  private readonly templateHandlers = new Set<() => void>();
+  private readonly daaHandlers = new Set<(daaScore: bigint) => void>();
+  private readonly utxoHandlers = new Set<UtxoHandler>();
+  /** Subscription changes run one at a time so two callers never race on the same socket's scope set. */
+  private syncChain: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: NodeClientOptions) {
+    if (opts.urls.length === 0) throw new Error("NodeClient needs at least one node url");
+    this.urls = [...opts.urls];
+    this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
+    this.minDelayMs = opts.reconnect?.minDelayMs ?? 250;
+    this.maxDelayMs = Math.max(this.minDelayMs, opts.reconnect?.maxDelayMs ?? 10_000);
+    this.log = opts.log ?? createLogger("node");
+  }
+
+  get connected(): boolean {
+    return this.ready;
+  }
+
+  start(): void {
+    if (this.running || this.closed) return;
+    this.running = true;
+    this.connectNext();
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    for (const w of this.waiters) this.settleWaiter(w, new NodeUnavailableError("node client closed"));
+    const conn = this.conn;
+    if (!conn) return;
+    if (conn.ws.readyState === WebSocket.CLOSED) return this.dropConnection(conn, "node client closed");
+    const gone = new Promise<void>((resolve) => conn.ws.addEventListener("close", () => resolve()));
+    try {
+      conn.ws.close(1000);
+    } catch {
+      conn.ws.terminate();
+    }
+    this.dropConnection(conn, "node client closed");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+    await Promise.race([gone, grace]);
+    clearTimeout(timer);
+    if ((conn.ws.readyState as number) !== WebSocket.CLOSED) conn.ws.terminate();
+  }
+
+  waitConnected(timeoutMs?: number): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    if (this.closed) return Promise.reject(new NodeUnavailableError("node client closed"));
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      if (timeoutMs !== undefined) {
+        waiter.timer = setTimeout(
+          () => this.settleWaiter(waiter, new NodeUnavailableError(`no node connection within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }
+      this.waiters.add(waiter);
+    });
+  }
+
+  on(event: ClientEvent, fn: (url: string) => void): () => void {
+    this.listeners[event].add(fn);
+    return () => void this.listeners[event].delete(fn);
+  }
+
+  request<T = any>(method: string, params: object = {}): Promise<T> {
+    if (!this.ready || !this.conn) return Promise.reject(new NodeUnavailableError("not connected to a node"));
+    return this.call(this.conn, method, params) as Promise<T>;
+  }
+
+  // ---- typed methods (wire shapes in node-rpc.md §5) ----
+
+  getServerInfo(): Promise<ServerInfo> {
+    return this.typed("getServerInfo", {}, decodeServerInfo);
+  }
+
+  /** extraData goes on the wire as a JSON array of UTF-8 byte values (Vec<u8> in the node's request struct). */
+  getBlockTemplate(payAddress: string, extraData = ""): Promise<{ block: BlockTemplate; isSynced: boolean }> {
+    const bytes = Array.from(new TextEncoder().encode(extraData));
+    return this.typed("getBlockTemplate", { payAddress, extraData: bytes }, decodeBlockTemplate);
+  }
+
+  submitBlock(template: BlockTemplate, nonce: bigint): Promise<SubmitBlockResult> {
+    return this.typed("submitBlock", { block: withNonce(template, nonce), allowNonDAABlocks: false }, decodeSubmitBlock);
+  }
+
+  getBlockDagInfo(): Promise<BlockDagInfo> {
+    return this.typed("getBlockDagInfo", {}, decodeBlockDagInfo);
+  }
+
+  getUtxosByAddresses(addresses: string[]): Promise<UtxoEntryWithAddress[]> {
+    return this.typed("getUtxosByAddresses", { addresses }, decodeUtxosByAddresses);
+  }
+
+  /** Returns the transaction id the node computed. */
+  submitTransaction(tx: object, allowOrphan = false): Promise<string> {
+    return this.typed("submitTransaction", { transaction: tx, allowOrphan }, decodeTransactionId);
+  }
+
+  /** The block object of the reply: header (with hash), transactions when asked for, verboseData. */
+  getBlock(hash: string, includeTransactions: boolean): Promise<any> {
+    return this.typed("getBlock", { hash, includeTransactions }, decodeBlock);
+  }
+
+  getCurrentBlockColor(hash: string): Promise<{ blue: boolean }> {
+    return this.typed("getCurrentBlockColor", { hash }, decodeBlockColor);
+  }
+
+  getBlockRewardInfo(hash: string): Promise<BlockRewardInfo> {
+    return this.typed("getBlockRewardInfo", { hash }, decodeBlockRewardInfo);
+  }
+
+  getFeeEstimate(): Promise<FeeEstimate> {
+    return this.typed("getFeeEstimate", {}, decodeFeeEstimate);
+  }
+
+  // ---- subscriptions ----
+
+  onNewBlockTemplate(fn: () => void): Promise<Unsubscribe> {
+    return this.subscribe("NewBlockTemplate", this.templateHandlers, fn);
+  }
+
+  onVirtualDaaScoreChanged(fn: (daaScore: bigint) => void): Promise<Unsubscribe> {
+    return this.subscribe("VirtualDaaScoreChanged", this.daaHandlers, fn);
+  }
+
+  /** Only changes to the given addresses reach fn; an empty list is refused (on the wire it would mean "all"). */
+  onUtxosChanged(addresses: string[], fn: (change: UtxosChange) => void): Promise<Unsubscribe> {
+    if (addresses.length === 0) return Promise.reject(new Error("onUtxosChanged needs at least one address"));
+    return this.subscribe("UtxosChanged", this.utxoHandlers, { addresses: new Set(addresses), fn });
+  }
+
+  private async subscribe<H>(scope: string, handlers: Set<H>, handler: H): Promise<Unsubscribe> {
+    handlers.add(handler);
+    const failures = await this.syncSubscriptions();
+    const failure = failures.get(scope);
+    if (failure) {
+      handlers.delete(handler);
+      throw failure;
+    }
+    let active = true;
+    return async () => {
+      if (!active) return;
+      active = false;
+      handlers.delete(handler);
+      for (const [name, err] of await this.syncSubscriptions()) {
+        this.log.warn("unsubscribe failed", { scope: name, error: err.message });
+      }
+    };
+  }
+
+  /** Queues a reconciliation of the current socket's subscriptions with the registered handlers. */
+  private syncSubscriptions(): Promise<Map<string, NodeRpcError>> {
+    const run = this.syncChain.then(() => this.reconcile());
+    this.syncChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Subscribes what has handlers and unsubscribes what has none, on the current socket. Node errors are returned
+   * per scope; a lost socket ends the pass quietly because the next socket starts from scratch anyway.
+   */
+  private async reconcile(): Promise<Map<string, NodeRpcError>> {
+    const failures = new Map<string, NodeRpcError>();
+    const conn = this.conn;
+    if (!conn || !conn.open || conn.dropped) return failures;
+    const change = async (scope: string, method: "subscribe" | "unsubscribe", body: object): Promise<boolean> => {
+      try {
+        await this.call(conn, method, { [scope]: body });
+        return true;
+      } catch (err) {
+        if (err instanceof NodeRpcError) failures.set(scope, err);
+        else if (!(err instanceof NodeUnavailableError)) throw err;
+        return false;
+      }
+    };
+    try {
+      for (const [scope, handlers] of [["NewBlockTemplate", this.templateHandlers], ["VirtualDaaScoreChanged", this.daaHandlers]] as const) {
+        const want = handlers.size > 0;
+        if (want && !conn.scopes.has(scope)) {
+          if (await change(scope, "subscribe", {})) conn.scopes.add(scope);
+        } else if (!want && conn.scopes.has(scope)) {
+          if (await change(scope, "unsubscribe", {})) conn.scopes.delete(scope);
+        }
+      }
+      const wanted = new Set<string>();
+      for (const h of this.utxoHandlers) for (const a of h.addresses) wanted.add(a);
+      const add = [...wanted].filter((a) => !conn.utxoAddresses.has(a));
+      const remove = [...conn.utxoAddresses].filter((a) => !wanted.has(a));
+      if (add.length && (await change("UtxosChanged", "subscribe", { addresses: add }))) {
+        for (const a of add) conn.utxoAddresses.add(a);
+      }
+      if (remove.length && (await change("UtxosChanged", "unsubscribe", { addresses: remove }))) {
+        for (const a of remove) conn.utxoAddresses.delete(a);
+      }
+    } catch (err) {
+      this.log.error("subscription sync failed", { error: (err as Error).message });
+    }
+    return failures;
+  }
+
+  // ---- connection lifecycle ----
+
+  private connectNext(): void {
+    this.reconnectTimer = null;
+    if (!this.running) return;
+    const url = this.urls[this.urlIndex % this.urls.length]!;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url);
+    } catch (err) {
+      this.log.error("cannot open node socket", { url, error: (err as Error).message });
+      this.scheduleReconnect();
+      return;
+    }
+    const conn: Connection = { url, ws, open: false, dropped: false, scopes: new Set(), utxoAddresses: new Set() };
+    this.conn = conn;
+    const connectTimer = setTimeout(() => {
+      if (conn.open || conn.dropped) return;
+      ws.terminate();
+      this.dropConnection(conn, `no connection within ${this.timeoutMs} ms`);
+    }, this.timeoutMs);
+    ws.addEventListener("open", () => {
+      clearTimeout(connectTimer);
+      if (conn.dropped) return;
+      conn.open = true;
+      void this.onOpen(conn);
+    });
+    ws.addEventListener("message", (ev) => this.onMessage(conn, ev.data));
+    ws.addEventListener("close", (ev) => {
+      clearTimeout(connectTimer);
+      this.dropConnection(conn, conn.open ? `socket closed (code ${ev.code})` : "connection failed");
+    });
+  }
+
+  private async onOpen(conn: Connection): Promise<void> {
+    this.log.debug("socket open, restoring subscriptions", { url: conn.url });
+    for (const [scope, err] of await this.syncSubscriptions()) {
+      this.log.error("node refused subscription", { url: conn.url, scope, error: err.message });
+    }
+    if (conn.dropped || this.conn !== conn) return;
+    this.ready = true;
+    this.failures = 0;
+    this.startKeepalive(conn);
+    this.log.info("connected to node", { url: conn.url });
+    for (const w of this.waiters) this.settleWaiter(w, null);
+    this.emit("connected", conn.url);
+  }
+
+  /** The one place a socket ends: rejects its requests, reports the loss and schedules the next attempt. */
+  private dropConnection(conn: Connection, reason: string): void {
+    if (conn.dropped) return;
+    conn.dropped = true;
+    conn.open = false;
+    const wasCurrent = this.conn === conn;
+    if (wasCurrent) this.conn = null;
+    const lost = new NodeUnavailableError(`${reason}: ${conn.url}`);
+    for (const [id, p] of this.pending) {
+      if (p.conn !== conn) continue;
+      this.pending.delete(id);
+      clearTimeout(p.timer);
+      p.reject(lost);
+    }
+    if (!wasCurrent) return;
+    this.stopKeepalive();
+    const wasReady = this.ready;
+    this.ready = false;
+    if (wasReady) {
+      this.log.warn("node connection lost", { url: conn.url, reason });
+      this.emit("disconnected", conn.url);
+    } else if (this.running) {
+      this.log.warn("node connection failed", { url: conn.url, reason });
+    }
+    if (this.running) {
+      this.urlIndex++;
+      this.scheduleReconnect();
+    }
+  }
+
+  private scheduleReconnect(): void {
+    const delay = reconnectDelayMs(this.failures, this.minDelayMs, this.maxDelayMs);
+    this.failures++;
+    this.log.debug("reconnecting", { inMs: delay, url: this.urls[this.urlIndex % this.urls.length] });
+    this.reconnectTimer = setTimeout(() => this.connectNext(), delay);
+  }
+
+  private startKeepalive(conn: Connection): void {
+    this.stopKeepalive();
+    this.keepaliveTimer = setInterval(() => {
+      this.call(conn, "ping", {}).catch((err) => {
+        if (!(err instanceof NodeTimeoutError) || conn.dropped) return;
+        conn.ws.terminate();
+        this.dropConnection(conn, "node stopped answering pings");
+      });
+    }, KEEPALIVE_MS);
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    this.keepaliveTimer = null;
+  }
+
+  // ---- requests and incoming messages ----
+
+  private call(conn: Connection, method: string, params: object): Promise<unknown> {
+    if (!conn.open || conn.dropped) return Promise.reject(new NodeUnavailableError(`not connected to a node`));
+    const id = this.nextId++;
+    let text: string;
+    try {
+      text = encodeRequest(id, method, params);
+    } catch (err) {
+      return Promise.reject(new TypeError(`cannot encode ${method} params: ${(err as Error).message}`));
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (this.pending.delete(id)) reject(new NodeTimeoutError(`${method} got no reply within ${this.timeoutMs} ms from ${conn.url}`));
+      }, this.timeoutMs);
+      this.pending.set(id, { conn, method, resolve, reject, timer });
+      try {
+        conn.ws.send(text);
+      } catch (err) {
+        this.pending.delete(id);
+        clearTimeout(timer);
+        reject(new NodeUnavailableError(`cannot send ${method}: ${(err as Error).message}`));
+      }
+    });
+  }
+
+  private async typed<T>(method: string, params: object, decode: (params: unknown) => T): Promise<T> {
+    const reply = await this.request(method, params);
+    try {
+      return decode(reply);
+    } catch (err) {
+      throw new NodeRpcError(method, `malformed ${method} reply: ${(err as Error).message}`);
+    }
+  }
+
+  private onMessage(conn: Connection, data: unknown): void {
+    if (conn.dropped) return;
+    const text = typeof data === "string" ? data : new TextDecoder().decode(data as ArrayBuffer);
+    const msg = decodeServerMessage(text);
+    switch (msg.kind) {
+      case "malformed":
+        this.log.warn("ignored malformed message from node", { url: conn.url, reason: msg.reason });
+        return;
+      case "notification":
+        this.onNotification(msg.method, msg.params);
+        return;
+      case "result":
+      case "error": {
+        const p = msg.id === null ? undefined : this.pending.get(msg.id);
+        if (!p || p.conn !== conn) {
+          this.log.debug("reply to no pending request", { id: String(msg.id), method: msg.method });
+          if (msg.kind === "error") this.log.warn("node error outside a request", { message: msg.message });
+          return;
+        }
+        this.pending.delete(msg.id!);
+        clearTimeout(p.timer);
+        if (msg.kind === "error") p.reject(new NodeRpcError(p.method, msg.message));
+        else p.resolve(msg.params);
+      }
+    }
+  }
+
+  /** Payloads are externally tagged: {"method":"xNotification","params":{"Variant":{…}}}. */
+  private onNotification(method: string, params: unknown): void {
+    try {
+      switch (method) {
+        case "newBlockTemplateNotification":
+          for (const fn of this.templateHandlers) this.deliver(method, () => fn());
+          return;
+        case "virtualDaaScoreChangedNotification": {
+          if (this.daaHandlers.size === 0) return;
+          const score = decodeVirtualDaaScore(isObject(params) ? params.VirtualDaaScoreChanged : undefined);
+          for (const fn of this.daaHandlers) this.deliver(method, () => fn(score));
+          return;
+        }
+        case "utxosChangedNotification": {
+          if (this.utxoHandlers.size === 0) return;
+          const change = decodeUtxosChanged(isObject(params) ? params.UtxosChanged : undefined);
+          for (const h of this.utxoHandlers) {
+            const added = change.added.filter((e) => h.addresses.has(e.address));
+            const removed = change.removed.filter((e) => h.addresses.has(e.address));
+            if (added.length || removed.length) this.deliver(method, () => h.fn({ added, removed }));
+          }
+          return;
+        }
+        default:
+          this.log.debug("ignored notification", { method });
+      }
+    } catch (err) {
+      this.log.warn("ignored malformed notification", { method, error: (err as Error).message });
+    }
+  }
+
+  /** Runs a subscriber so that neither a throw nor a rejected promise from it escapes into the client. */
+  private deliver(what: string, run: () => unknown): void {
+    const report = (err: unknown) => this.log.error("subscriber failed", { notification: what, error: String((err as Error)?.message ?? err) });
+    try {
+      const out = run();
+      if (out instanceof Promise) out.catch(report);
+    } catch (err) {
+      report(err);
+    }
+  }
+
+  private emit(event: ClientEvent, url: string): void {
+    for (const fn of this.listeners[event]) this.deliver(event, () => fn(url));
+  }
+
+  private settleWaiter(w: Waiter, err: Error | null): void {
+    if (!this.waiters.delete(w)) return;
+    if (w.timer) clearTimeout(w.timer);
+    if (err) w.reject(err);
+    else w.resolve();
+  }
+}
