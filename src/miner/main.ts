@@ -1,0 +1,74 @@
+// CLI: bun run miner -- --url stratum+tcp://HOST:PORT --user ADDRESS.WORKER [--agent NAME] [--threads N]
+
+import { parseArgs } from "node:util";
+import { createLogger } from "../common/log.ts";
+import { DEFAULT_AGENT } from "./agent.ts";
+import { startMiner, type MinerStats } from "./index.ts";
+
+const REPORT_EVERY_MS = 10_000;
+const USAGE = "usage: bun run miner -- --url stratum+tcp://HOST:PORT --user ADDRESS.WORKER [--agent NAME] [--threads N]";
+
+function fail(message: string): never {
+  console.error(`miner: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function readArgs(): { url: string; user: string; agent: string; threads: number } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { url: { type: "string" }, user: { type: "string" }, agent: { type: "string" }, threads: { type: "string" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (!values.url) fail("--url is required");
+  if (!values.user) fail("--user is required");
+  const threads = Number(values.threads ?? "1");
+  if (!Number.isInteger(threads) || threads < 1) fail("--threads must be a positive integer");
+  return { url: values.url, user: values.user, agent: values.agent ?? DEFAULT_AGENT, threads };
+}
+
+function formatRate(hashesPerSecond: number): string {
+  const units = ["H/s", "kH/s", "MH/s", "GH/s"];
+  let v = hashesPerSecond;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) (v /= 1000), i++;
+  return `${v.toFixed(2)} ${units[i]}`;
+}
+
+const args = readArgs();
+const log = createLogger("miner");
+let miner;
+try {
+  miner = await startMiner({ ...args, log });
+} catch (err) {
+  fail((err as Error).message);
+}
+const startedAt = performance.now();
+let last = { at: startedAt, hashes: 0 };
+
+function report(s: MinerStats, sinceMs: number, hashes: number, label: string): void {
+  const rate = sinceMs > 0 ? (hashes * 1000) / sinceMs : 0;
+  log.info(label, { hashrate: formatRate(rate), accepted: s.accepted, rejected: s.rejected });
+}
+
+const timer = setInterval(() => {
+  const s = miner.stats();
+  const now = performance.now();
+  report(s, now - last.at, s.hashes - last.hashes, "status");
+  last = { at: now, hashes: s.hashes };
+}, REPORT_EVERY_MS);
+
+async function shutdown(): Promise<void> {
+  clearInterval(timer);
+  await miner.stop();
+  const s = miner.stats();
+  report(s, performance.now() - startedAt, s.hashes, "total");
+  process.exit(0);
+}
+
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());
