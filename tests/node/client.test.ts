@@ -300,6 +300,21 @@ describe("reconnect and failover", () => {
     expect(urls[1]).toBe(revived.url);
   });
 
+  test("a url that accepts TCP but never completes the WebSocket handshake is given up on after the timeout", async () => {
+    const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    try {
+      const alive = node();
+      const c = client([`ws://127.0.0.1:${silent.port}`, alive.url], { requestTimeoutMs: 150 });
+      const started = Date.now();
+      c.start();
+      await c.waitConnected(2000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      expect(alive.connections).toBe(1);
+    } finally {
+      silent.stop(true);
+    }
+  });
+
   test("close() rejects pending requests, stops reconnecting and is final", async () => {
     const n = node({ getBlockDagInfo: () => "silent" });
     const c = await connected([n.url]);
