@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { createLogger } from "../common/log.ts";
 import { DEFAULT_AGENT } from "./agent.ts";
-import { startMiner, type MinerStats } from "./index.ts";
+import { startMiner, type Miner, type MinerStats } from "./index.ts";
 
 const REPORT_EVERY_MS = 10_000;
 const USAGE = "usage: bun run miner -- --url stratum+tcp://HOST:PORT --user ADDRESS.WORKER [--agent NAME] [--threads N]";
@@ -41,7 +41,7 @@ function formatRate(hashesPerSecond: number): string {
 
 const args = readArgs();
 const log = createLogger("miner");
-let miner;
+let miner: Miner;
 try {
   miner = await startMiner({ ...args, log });
 } catch (err) {
