@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { parseJson } from "../../src/common/json.ts";
+import { parseJson, stringifyJson } from "../../src/common/json.ts";
+import { bigHeaderJob, jobWords } from "../../src/kaspa/jobEncoding.ts";
 import { bytesToHex } from "../../src/common/hex.ts";
 import { decodeJobParams } from "../../src/miner/jobParams.ts";
 import { minerProfile } from "../../src/miner/agent.ts";
@@ -59,5 +60,20 @@ describe("minerProfile", () => {
     ["kaspool-cpuminer/0.1", "words", false],
   ] as const)("%s", (agent, encoding, bitmain) => {
     expect(minerProfile(agent)).toEqual({ encoding, bitmain });
+  });
+});
+
+describe("round trip with the pool's encoders (src/kaspa/jobEncoding.ts)", () => {
+  test("random pre-PoW hashes and timestamps survive both encodings", () => {
+    for (let i = 0; i < 50; i++) {
+      const prePowHash = crypto.getRandomValues(new Uint8Array(32));
+      const timestamp = BigInt(Date.now() + i * 1_000_003);
+      const words = parseJson(stringifyJson(["1", jobWords(prePowHash), timestamp]));
+      const big = parseJson(stringifyJson(["2", bigHeaderJob(prePowHash, timestamp)]));
+      for (const job of [decodeJobParams(words, "words"), decodeJobParams(big, "bigheader")]) {
+        expect(job.prePowHash).toEqual(prePowHash);
+        expect(job.timestamp).toBe(timestamp);
+      }
+    }
   });
 });
