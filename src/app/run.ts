@@ -26,6 +26,8 @@ export async function runPool(opts: RunOptions): Promise<number> {
     console.error(`config error: ${e.message}`);
     return 2;
   }
+  // The pool process only needed the key to learn its address; drop it so nothing downstream can leak it.
+  delete process.env.TREASURY_PRIVATE_KEY;
   if (config.debug) process.env.DEBUG ??= "1";
 
   const stops: Array<() => Promise<void>> = [];

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { defaults } from "./defaults.ts";
 import { configSchema } from "./schema.ts";
 import { checkSemantics } from "./semantics.ts";
+import { treasuryAddressFromKey } from "./treasuryKey.ts";
 import type { Config } from "./types.ts";
 
 export class ConfigError extends Error {}
@@ -33,9 +34,26 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     const detail = issue.code === "unrecognized_keys" ? `unknown key "${issue.keys.join('", "')}"` : issue.message;
     throw new ConfigError(`${file ?? "config"}: ${where}: ${detail}`);
   }
-  const problem = checkSemantics(parsed.data);
+  const config = parsed.data;
+  if (env.TREASURY_PRIVATE_KEY) applyTreasuryKey(config, env.TREASURY_PRIVATE_KEY, merged);
+  const problem = checkSemantics(config);
   if (problem) throw new ConfigError(`${file ?? "config"}: ${problem}`);
-  return parsed.data;
+  return config;
+}
+
+/** The key decides the pool address; an explicitly configured different address is a mistake worth stopping for. */
+function applyTreasuryKey(config: Config, key: string, merged: Json): void {
+  let address: string;
+  try {
+    address = treasuryAddressFromKey(key, config.network);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const configured = (merged.treasury as Json).address;
+  if (configured && configured !== defaults.treasury!.address && configured !== address) {
+    throw new ConfigError(`treasury.address: ${configured} is not the address of TREASURY_PRIVATE_KEY (${address})`);
+  }
+  config.treasury.address = address;
 }
 
 function readConfigFile(file: string): Json {

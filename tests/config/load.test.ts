@@ -69,3 +69,24 @@ describe("config loading", () => {
     expect(() => loadConfig({ file: join(dir, "missing.json"), env: {} })).toThrow("cannot read");
   });
 });
+
+describe("TREASURY_PRIVATE_KEY", () => {
+  // BIP-340 test vector key; its mainnet address is the rusty-kaspa vector in node-rpc.md §10.
+  const key = "b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef";
+
+  test("sets the pool address for the configured network", () => {
+    const config = load({ network: "mainnet", treasury: { address: "" } }, { TREASURY_PRIVATE_KEY: key });
+    expect(config.treasury.address).toBe("kaspa:qr0lr4ml9fn3chekrqmjdkergxl93l4wrk3dankcgvjq776s9wn9jkdskewva");
+  });
+
+  test("a malformed key is refused without echoing it", () => {
+    const message = failure({}, { TREASURY_PRIVATE_KEY: "deadbeef" + "zz" });
+    expect(message).toContain("TREASURY_PRIVATE_KEY");
+    expect(message).not.toContain("deadbeef");
+  });
+
+  test("an explicit address that is not the key's is refused", () => {
+    const other = "kaspadev:qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqhqrxplya";
+    expect(failure({ treasury: { address: other } }, { TREASURY_PRIVATE_KEY: key })).toContain("not the address of TREASURY_PRIVATE_KEY");
+  });
+});
