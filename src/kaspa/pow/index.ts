@@ -1,0 +1,1 @@
+export { PowState } from "./state.ts";
