@@ -1,0 +1,4 @@
+// The only import of the Kaspa WASM SDK (kaspa-wasm 0.13.0, pre-Crescendo): used as an independent PoW
+// reference in tests and benchmarks, never on the pool's own paths.
+
+export { Header as WasmHeader, State as WasmPowState } from "kaspa-wasm";
