@@ -1,0 +1,124 @@
+// The stratum service: a listener per configured port, template followers, shared extranonces, bans and stats.
+
+import { createLogger, type Logger } from "../common/log.ts";
+import type { Config } from "../config/types.ts";
+import type { NodeClient } from "../node/client.ts";
+import type { ShareSink } from "../shares/types.ts";
+import { TemplateHub } from "../templates/index.ts";
+import { BanList } from "./bans.ts";
+import type { StratumConnection } from "./connection.ts";
+import { ExtranonceAllocator } from "./extranonce.ts";
+import { listen, type Admission } from "./server.ts";
+import { StatsCounters, type StratumStats, type WorkerStats } from "./stats.ts";
+
+export type { StratumStats, WorkerStats } from "./stats.ts";
+
+export interface StratumOptions {
+  config: Config;
+  node: NodeClient;
+  sink: ShareSink;
+  log?: Logger;
+}
+
+export interface Stratum {
+  /** Bound ports, in config order (a configured port 0 becomes the ephemeral port the OS chose). */
+  readonly ports: number[];
+  stop(): Promise<void>;
+  stats(): StratumStats;
+}
+
+/** Written into every coinbase after the node's version, so blocks can be attributed to the pool software. */
+const COINBASE_TAG = "kaspool";
+
+export async function startStratum(opts: StratumOptions): Promise<Stratum> {
+  const { config, node, sink } = opts;
+  const log = opts.log ?? createLogger("stratum");
+  const s = config.stratum;
+  const hub = new TemplateHub({ node, cacheSize: s.templates.cacheSize, extraData: COINBASE_TAG, log: log.child("templates") });
+  // PPLNS miners all mine the pool's template: keep it followed even while no miner is connected.
+  const poolAddress = config.treasury.address;
+  const followsPool = s.ports.some((p) => p.mode === "pplns");
+  if (followsPool) hub.acquire(poolAddress);
+
+  const extranonces = new ExtranonceAllocator(s.extranonceSize);
+  const counters = new StatsCounters(Date.now());
+  const bans = new BanList(s.ban.durationSeconds);
+  const perIp = new Map<string, number>();
+  const connections = new Set<StratumConnection>();
+
+  const admission: Admission = {
+    admit(ip) {
+      if (bans.isBanned(ip, Date.now())) return false;
+      const n = perIp.get(ip) ?? 0;
+      if (n >= s.maxConnectionsPerIp) return false;
+      perIp.set(ip, n + 1);
+      return true;
+    },
+    leave(ip) {
+      const n = (perIp.get(ip) ?? 1) - 1;
+      if (n <= 0) perIp.delete(ip);
+      else perIp.set(ip, n);
+    },
+  };
+  const onBanned = (conn: StratumConnection) => {
+    bans.ban(conn.remoteAddress, Date.now());
+    log.warn("banned for invalid shares", { ip: conn.remoteAddress, seconds: s.ban.durationSeconds });
+    for (const c of connections) if (c.remoteAddress === conn.remoteAddress) c.close();
+  };
+
+  const listeners: Array<ReturnType<typeof listen>> = [];
+  try {
+    for (const port of s.ports) {
+      const ctx = { config, port, node, sink, hub, extranonces, stats: counters, log, onBanned };
+      listeners.push(listen({ host: s.host, ctx, admission, connections }));
+    }
+  } catch (err) {
+    for (const l of listeners) l.stop(true);
+    await hub.stop();
+    throw new Error(`stratum could not listen: ${(err as Error).message}`);
+  }
+  const ticker = setInterval(() => {
+    const now = Date.now();
+    for (const c of connections) c.tick(now);
+  }, 1_000);
+  log.info("stratum listening", { host: s.host, ports: listeners.map((l) => l.port).join(",") });
+
+  let stopped = false;
+  return {
+    ports: listeners.map((l) => l.port),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(ticker);
+      for (const l of listeners) l.stop(true);
+      for (const c of connections) c.release();
+      connections.clear();
+      await hub.stop();
+    },
+    stats(): StratumStats {
+      const now = Date.now();
+      const workers = new Map<string, WorkerStats>();
+      for (const c of connections) {
+        const w = c.worker;
+        if (!w) continue;
+        const key = `${w.address}.${w.worker}`;
+        const entry = workers.get(key) ?? {
+          address: w.address, worker: w.worker, mode: w.mode, connections: 0, difficulty: 0, hashrate: 0, accepted: 0, rejected: 0,
+        };
+        entry.connections++;
+        entry.difficulty = Math.max(entry.difficulty, w.difficulty);
+        entry.hashrate += c.meter.rate(now);
+        entry.accepted += c.accepted;
+        entry.rejected += c.rejected;
+        workers.set(key, entry);
+      }
+      return {
+        connections: connections.size,
+        workers: [...workers.values()],
+        hashrate: counters.pool.rate(now),
+        shares: { accepted: counters.accepted, rejected: { ...counters.rejected } },
+        blocks: { ...counters.blocks },
+      };
+    },
+  };
+}

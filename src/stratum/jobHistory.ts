@@ -1,0 +1,41 @@
+// The jobs sent to one connection, each with the share difficulty in force when it was sent: a share is judged
+// by the difficulty of ITS job, so a vardiff change never applies to work the miner had before hearing of it
+// (peers.md bug 1, last item).
+
+import { difficultyToTarget } from "../kaspa/target.ts";
+
+export interface SentJob {
+  id: string;
+  difficulty: number;
+  /** floor(2^224 / difficulty): a share needs pow < shareTarget. */
+  shareTarget: bigint;
+}
+
+export class JobHistory {
+  private readonly byId = new Map<string, SentJob>();
+  private readonly order: string[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  add(id: string, difficulty: number, shareTarget = difficultyToTarget(difficulty)): void {
+    if (this.byId.has(id)) return;
+    this.byId.set(id, { id, difficulty, shareTarget });
+    this.order.push(id);
+    if (this.order.length > this.capacity) this.byId.delete(this.order.shift()!);
+  }
+
+  get(id: string): SentJob | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Newest first, at most `limit`. */
+  recent(limit: number): SentJob[] {
+    const out: SentJob[] = [];
+    for (let i = this.order.length - 1; i >= 0 && out.length < limit; i--) out.push(this.byId.get(this.order[i]!)!);
+    return out;
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+}

@@ -1,0 +1,75 @@
+// Validates one mining.submit, in a fixed order: authorized (24), job known (21), nonce well formed (20),
+// not a duplicate (22), enough work for the difficulty of that job on this connection (23). Pure apart from
+// marking the nonce as submitted on the job, which is what makes duplicates visible to every connection.
+
+import type { Job } from "../templates/job.ts";
+import { errors } from "./errors.ts";
+import { resolveNonce } from "./extranonce.ts";
+import type { JobHistory, SentJob } from "./jobHistory.ts";
+
+export interface ShareContext {
+  authorized: boolean;
+  extranonce: string;
+  history: JobHistory;
+  /** Jobs still cached by the follower; a job that left the cache is unknown even if it was sent. */
+  lookup(id: string): Job | undefined;
+}
+
+export interface ValidShare {
+  job: Job;
+  sent: SentJob;
+  nonce: bigint;
+  pow: bigint;
+  /** pow <= the network target: submit the block. */
+  isBlock: boolean;
+}
+
+/**
+ * IceRiver and Bitmain firmware report wrong job ids (rdugan share_handler.go, rusty bridge share_handler.rs),
+ * so a share that fails on its claimed job is tried on this many of the connection's newest jobs.
+ */
+export const JOB_SEARCH_DEPTH = 8;
+
+/** [worker, jobId, nonce], or the 5-parameter layout [worker, jobId, extranonce2, ntime, nonce] (spec §3.7). */
+function nonceParam(params: unknown[]): unknown {
+  return params.length >= 5 ? params[4] : params[2];
+}
+
+function jobIdParam(value: unknown): string | null {
+  if (typeof value === "string" && value.length > 0 && value.length <= 32) return value;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
+  return null;
+}
+
+export function validateShare(ctx: ShareContext, params: unknown[]): ValidShare {
+  if (!ctx.authorized) throw errors.unauthorized();
+
+  const claimedId = jobIdParam(params[1]);
+  const claimedSent = claimedId === null ? undefined : ctx.history.get(claimedId);
+  const claimedJob = claimedSent && ctx.lookup(claimedSent.id);
+  const claimed = claimedSent && claimedJob ? { sent: claimedSent, job: claimedJob } : null;
+  if (!claimed && ctx.history.size === 0) throw errors.jobNotFound();
+
+  const nonce = resolveNonce(nonceParam(params), ctx.extranonce);
+
+  let chosen: { sent: SentJob; job: Job; pow: bigint } | null = claimed ? { ...claimed, pow: claimed.job.pow.pow(nonce) } : null;
+  if (!chosen || chosen.pow >= chosen.sent.shareTarget) chosen = searchRecent(ctx, claimed?.sent.id, nonce) ?? chosen;
+  if (!chosen) throw errors.jobNotFound();
+
+  if (chosen.job.submitted.has(nonce)) throw errors.duplicate();
+  chosen.job.submitted.add(nonce);
+
+  if (chosen.pow >= chosen.sent.shareTarget) throw errors.lowDifficulty();
+  return { job: chosen.job, sent: chosen.sent, nonce, pow: chosen.pow, isBlock: chosen.pow <= chosen.job.target };
+}
+
+function searchRecent(ctx: ShareContext, skipId: string | undefined, nonce: bigint) {
+  for (const sent of ctx.history.recent(JOB_SEARCH_DEPTH)) {
+    if (sent.id === skipId) continue;
+    const job = ctx.lookup(sent.id);
+    if (!job) continue;
+    const pow = job.pow.pow(nonce);
+    if (pow < sent.shareTarget) return { sent, job, pow };
+  }
+  return null;
+}

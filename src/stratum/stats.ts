@@ -1,0 +1,56 @@
+// Counters for Stratum.stats(): shares by outcome, blocks, pool hashrate. Per-worker figures come from the
+// live connections.
+
+import type { RejectReason } from "./errors.ts";
+import { HashrateMeter } from "./hashrate.ts";
+
+export interface WorkerStats {
+  address: string;
+  worker: string;
+  mode: "pplns" | "solo";
+  connections: number;
+  difficulty: number;
+  /** H/s over the last 10 minutes (or since the connection started, when shorter). */
+  hashrate: number;
+  accepted: number;
+  rejected: number;
+}
+
+export interface StratumStats {
+  connections: number;
+  workers: WorkerStats[];
+  /** H/s over the last 10 minutes of accepted shares, all ports. */
+  hashrate: number;
+  shares: { accepted: number; rejected: Record<RejectReason, number> };
+  blocks: { found: number; accepted: number; rejected: number };
+}
+
+export const HASHRATE_WINDOW_SECONDS = 600;
+
+export class StatsCounters {
+  accepted = 0;
+  readonly rejected: Record<RejectReason, number> = {
+    unauthorized: 0, "job-not-found": 0, malformed: 0, duplicate: 0, "low-difficulty": 0,
+  };
+  readonly blocks = { found: 0, accepted: 0, rejected: 0 };
+  readonly pool: HashrateMeter;
+
+  constructor(now: number) {
+    this.pool = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
+  }
+
+  shareAccepted(difficulty: number, now: number): void {
+    this.accepted++;
+    this.pool.add(difficulty, now);
+  }
+
+  shareRejected(reason: RejectReason): void {
+    this.rejected[reason]++;
+  }
+
+  blockFound(accepted: boolean): void {
+    this.blocks.found++;
+    if (accepted) this.blocks.accepted++;
+    else this.blocks.rejected++;
+  }
+}

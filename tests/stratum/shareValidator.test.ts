@@ -1,0 +1,132 @@
+import { describe, expect, test } from "bun:test";
+import { PowState } from "../../src/kaspa/pow/index.ts";
+import { StratumError } from "../../src/stratum/errors.ts";
+import { JobHistory } from "../../src/stratum/jobHistory.ts";
+import { validateShare, type ShareContext } from "../../src/stratum/shareValidator.ts";
+import type { Job } from "../../src/templates/job.ts";
+
+const TWO_224 = 1n << 224n;
+const targetFor = (d: number) => BigInt(Math.floor(Number(TWO_224) / d));
+
+/** Just the fields share validation reads; the PowState is real. */
+function job(id: string, seed: number, networkTarget = 0n): Job {
+  const prePowHash = new Uint8Array(32).map((_, i) => (seed * 31 + i * 7 + 1) & 0xff);
+  return { id, pow: new PowState(prePowHash, 1_700_000_000_000n), target: networkTarget, submitted: new Set() } as unknown as Job;
+}
+
+function findNonce(j: Job, pass: (pow: bigint, nonce: bigint) => boolean, prefix = 0n, from = 0n): bigint {
+  for (let n = from; n < from + 100_000n; n++) if (pass(j.pow.pow(prefix | n), prefix | n)) return prefix | n;
+  throw new Error("no nonce found");
+}
+
+function context(jobs: Job[], extranonce = ""): ShareContext & { history: JobHistory } {
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+  return { authorized: true, extranonce, history: new JobHistory(300), lookup: (id) => byId.get(id) };
+}
+
+function codeOf(run: () => unknown): number {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof StratumError) return err.code;
+    throw err;
+  }
+  return 0;
+}
+
+const hex = (n: bigint) => n.toString(16).padStart(16, "0");
+const EASY = 2 ** -28; // share target 2^252: one hash in 16 passes
+const HARD = 2 ** -24; // share target 2^248: one in 256
+
+describe("validateShare", () => {
+  const a = job("1", 1);
+  const b = job("2", 2);
+
+  test("24 before anything else when not authorized", () => {
+    const ctx = { ...context([a]), authorized: false };
+    expect(codeOf(() => validateShare(ctx, ["w", "1", "zz"]))).toBe(24);
+  });
+
+  test("21 for a job id never sent to this connection", () => {
+    const ctx = context([a]);
+    expect(codeOf(() => validateShare(ctx, ["w", "1", "00"]))).toBe(21);
+    ctx.history.add("1", EASY, targetFor(EASY));
+    const bad = findNonce(a, (p) => p >= targetFor(EASY));
+    expect(codeOf(() => validateShare(ctx, ["w", "77", hex(bad)]))).toBe(21);
+  });
+
+  test("20 for a malformed nonce and for another connection's extranonce", () => {
+    const ctx = context([a], "abcd");
+    ctx.history.add("1", EASY, targetFor(EASY));
+    expect(codeOf(() => validateShare(ctx, ["w", "1", "xyz"]))).toBe(20);
+    expect(codeOf(() => validateShare(ctx, ["w", "1", "abce000000000001"]))).toBe(20);
+  });
+
+  test("accepts a good share, with the extranonce applied to a short nonce", () => {
+    const ctx = context([a], "abcd");
+    ctx.history.add("1", EASY, targetFor(EASY));
+    const nonce = findNonce(a, (p) => p < targetFor(EASY), 0xabcd000000000000n);
+    const share = validateShare(ctx, ["w", "1", hex(nonce).slice(4)]);
+    expect(share.nonce).toBe(nonce);
+    expect(share.job).toBe(a);
+    expect(share.isBlock).toBe(false);
+  });
+
+  test("22 for the same nonce again: another worker, another connection, even a low-difficulty one", () => {
+    const c1 = context([a, b]);
+    const c2 = context([a, b]);
+    c1.history.add("1", EASY, targetFor(EASY));
+    c2.history.add("1", EASY, targetFor(EASY));
+    const good = findNonce(a, (p) => p < targetFor(EASY), 0n, 1_000n);
+    validateShare(c1, ["alice.rig1", "1", hex(good)]);
+    expect(codeOf(() => validateShare(c1, ["alice.rig2", "1", hex(good)]))).toBe(22);
+    expect(codeOf(() => validateShare(c2, ["bob.rig1", "1", hex(good)]))).toBe(22);
+    const low = findNonce(a, (p) => p >= targetFor(EASY), 0n, 2_000n);
+    expect(codeOf(() => validateShare(c1, ["w", "1", hex(low)]))).toBe(23);
+    expect(codeOf(() => validateShare(c1, ["w", "1", hex(low)]))).toBe(22);
+  });
+
+  test("23 is judged with the difficulty the job was sent with, not the connection's newest", () => {
+    const ctx = context([a, b]);
+    ctx.history.add("1", EASY, targetFor(EASY));
+    ctx.history.add("2", HARD, targetFor(HARD));
+    const easyOnly = (j: Job, other: Job) =>
+      findNonce(j, (p, n) => p < targetFor(EASY) && p >= targetFor(HARD) && other.pow.pow(n) >= targetFor(EASY));
+    expect(validateShare(ctx, ["w", "1", hex(easyOnly(a, b))]).sent.difficulty).toBe(EASY);
+    expect(codeOf(() => validateShare(ctx, ["w", "2", hex(easyOnly(b, a))]))).toBe(23);
+  });
+
+  test("a share reported with a wrong job id is found on a recent job (IceRiver/Bitmain)", () => {
+    const ctx = context([a, b]);
+    ctx.history.add("1", EASY, targetFor(EASY));
+    ctx.history.add("2", EASY, targetFor(EASY));
+    const onlyA = (from: bigint) => findNonce(a, (p, n) => p < targetFor(EASY) && b.pow.pow(n) >= targetFor(EASY), 0n, from);
+    const n1 = onlyA(20_000n);
+    expect(validateShare(ctx, ["w", "2", hex(n1)]).job).toBe(a);
+    // An id that was never sent at all is searched the same way.
+    expect(validateShare(ctx, ["w", "999", hex(onlyA(n1 + 1n))]).job).toBe(a);
+  });
+
+  test("a job that left the follower's cache is unknown, even if it was sent", () => {
+    const ctx = context([b]);
+    ctx.history.add("1", EASY, targetFor(EASY));
+    const nonce = findNonce(a, (p) => p < targetFor(EASY));
+    expect(codeOf(() => validateShare(ctx, ["w", "1", hex(nonce)]))).toBe(21);
+  });
+
+  test("pow <= network target marks a block", () => {
+    const blocky = job("5", 5, targetFor(EASY));
+    const ctx = context([blocky]);
+    ctx.history.add("5", EASY, targetFor(EASY) + 1n);
+    const nonce = findNonce(blocky, (p) => p <= targetFor(EASY));
+    expect(validateShare(ctx, ["w", "5", hex(nonce)]).isBlock).toBe(true);
+  });
+
+  test("the 5-parameter submit takes the nonce from params[4]; numeric job ids are accepted", () => {
+    const c = job("8", 8);
+    const ctx = context([c]);
+    ctx.history.add("8", EASY, targetFor(EASY));
+    const nonce = findNonce(c, (p) => p < targetFor(EASY));
+    expect(validateShare(ctx, ["w", 8, "", "", hex(nonce)]).nonce).toBe(nonce);
+  });
+});
