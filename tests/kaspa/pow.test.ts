@@ -42,6 +42,41 @@ describe("matrix (§2.2)", () => {
     singular.copyWithin(64, 0, 64); // row 1 := row 0
     expect(matrixRank(singular)).toBe(63);
   });
+  test("rank equals the reference's Gauss-Jordan elimination on rank-deficient matrices", () => {
+    // The reference algorithm as written in kaspad/rusty-kaspa (it also updates rows already used as pivots).
+    const referenceRank = (m: Uint8Array): number => {
+      const b = Array.from({ length: 64 }, (_, r) => Array.from(m.subarray(r * 64, r * 64 + 64)));
+      const selected = new Array<boolean>(64).fill(false);
+      let rank = 0;
+      for (let i = 0; i < 64; i++) {
+        let j = 0;
+        while (j < 64 && (selected[j] || Math.abs(b[j]![i]!) <= 1e-9)) j++;
+        if (j === 64) continue;
+        rank++;
+        selected[j] = true;
+        for (let p = i + 1; p < 64; p++) b[j]![p]! /= b[j]![i]!;
+        for (let k = 0; k < 64; k++) {
+          if (k !== j && Math.abs(b[k]![i]!) > 1e-9) for (let p = i + 1; p < 64; p++) b[k]![p]! -= b[j]![p]! * b[k]![i]!;
+        }
+      }
+      return rank;
+    };
+    const rng = new Xoshiro256PlusPlus(new Uint8Array(32).fill(7));
+    const ranks = new Set<number>();
+    for (let n = 0; n < 150; n++) {
+      const m = new Uint8Array(4096);
+      const levels = 1 + (n % 4); // few distinct values make dependent rows likely
+      for (let i = 0; i < m.length; i++) {
+        rng.next();
+        m[i] = rng.lo % 7 === 0 ? (rng.hi >>> 0) % (levels + 1) : 0;
+      }
+      for (let r = 0; r < n % 20; r++) m.copyWithin(((r * 37) % 64) * 64, ((r * 11 + 5) % 64) * 64, ((r * 11 + 5) % 64) * 64 + 64);
+      const rank = matrixRank(m);
+      expect(rank).toBe(referenceRank(m));
+      ranks.add(rank);
+    }
+    expect(ranks.size).toBeGreaterThan(10);
+  });
   test("an all-zero pre-PoW hash is refused instead of looping forever", () => {
     expect(() => generateMatrix(new Uint8Array(32))).toThrow(/all-zero/);
   });

@@ -26,5 +26,3 @@ function initialState(customization: string, messageBytes: number): Uint32Array 
 export const POW_HASH_INITIAL = initialState("ProofOfWorkHash", 80);
 /** cSHAKE256("HeavyHash") ready for its 32-byte input. */
 export const HEAVY_HASH_INITIAL = initialState("HeavyHash", 32);
-
-export { keccakP as keccakF1600 };

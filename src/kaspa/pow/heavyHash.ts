@@ -1,10 +1,10 @@
 // kHeavyHash's matrix step and final cSHAKE256("HeavyHash") (rusty-kaspa consensus/pow/src/matrix.rs heavy_hash).
 
-import { keccakP } from "@noble/hashes/sha3.js";
 import { HEAVY_HASH_INITIAL } from "./cshake.ts";
-import { MATRIX_SIZE } from "./matrix.ts";
-
-const ROW_PAIRS = MATRIX_SIZE / 2;
+import { keccakF1600 } from "./keccak.ts";
+// Literal sizes: JavaScriptCore does not constant-fold imported bindings, and this loop is the hot path.
+const MATRIX_SIZE = 64;
+const ROW_PAIRS = 32;
 
 /**
  * Packs rows 2i and 2i+1 into one int32 per column (low and high 16 bits). A row sum is at most
@@ -37,12 +37,17 @@ export function heavyHash(packed: Int32Array, input: Uint32Array, out: Uint32Arr
   for (let i = 0; i < ROW_PAIRS; i++) {
     const row = i * MATRIX_SIZE;
     let sum = 0;
-    for (let j = 0; j < MATRIX_SIZE; j++) sum = (sum + packed[row + j]! * nibbles[j]!) | 0;
+    // Unrolled by eight: measurably faster in JavaScriptCore than one multiply-add per iteration.
+    for (let j = 0, at = row; j < MATRIX_SIZE; j += 8, at += 8) {
+      sum = (sum +
+        packed[at]! * nibbles[j]! + packed[at + 1]! * nibbles[j + 1]! + packed[at + 2]! * nibbles[j + 2]! + packed[at + 3]! * nibbles[j + 3]! +
+        packed[at + 4]! * nibbles[j + 4]! + packed[at + 5]! * nibbles[j + 5]! + packed[at + 6]! * nibbles[j + 6]! + packed[at + 7]! * nibbles[j + 7]!) | 0;
+    }
     const product = (((sum & 0xffff) >>> 10) << 4) | (sum >>> 26);
     mixed[i >> 2]! |= product << ((i & 3) << 3);
   }
   for (let w = 0; w < 8; w++) mixed[w]! ^= input[w]!;
   out.set(HEAVY_HASH_INITIAL);
   for (let w = 0; w < 8; w++) out[w]! ^= mixed[w]!;
-  keccakP(out);
+  keccakF1600(out);
 }

@@ -31,7 +31,9 @@ export function generateMatrix(prePowHash: Uint8Array): Uint8Array {
 
 /**
  * Rank by f64 Gaussian elimination with the reference's exact pivot choice, tolerance and operation order:
- * consensus depends on this floating-point result, not on the true rank.
+ * consensus depends on this floating-point result, not on the true rank. The reference also updates rows
+ * already chosen as pivots; those rows are never read again, so skipping them halves the work and leaves
+ * every value that decides the rank bit-for-bit the same.
  */
 export function matrixRank(m: Uint8Array, scratch = new Float64Array(MATRIX_SIZE * MATRIX_SIZE)): number {
   const n = MATRIX_SIZE;
@@ -51,7 +53,7 @@ export function matrixRank(m: Uint8Array, scratch = new Float64Array(MATRIX_SIZE
     for (let k = 0; k < n; k++) {
       const pk = k * n;
       const factor = b[pk + i]!;
-      if (k === j || Math.abs(factor) <= EPS) continue;
+      if (rowSelected[k] || Math.abs(factor) <= EPS) continue;
       for (let p = i + 1; p < n; p++) b[pk + p] = b[pk + p]! - b[pj + p]! * factor;
     }
   }

@@ -1,9 +1,9 @@
 // Per-template PoW state: the expensive parts (matrix, absorbed pre-PoW hash and timestamp) are prepared once,
 // so a share check costs two Keccak permutations and one matrix-vector product.
 
-import { keccakP } from "@noble/hashes/sha3.js";
 import { POW_HASH_INITIAL } from "./cshake.ts";
 import { heavyHash, packMatrix } from "./heavyHash.ts";
+import { keccakF1600 } from "./keccak.ts";
 import { generateMatrix } from "./matrix.ts";
 
 const U32 = 0xffffffffn;
@@ -31,7 +31,7 @@ export class PowState {
     s.set(this.absorbed);
     s[18]! ^= Number(nonce & U32);
     s[19]! ^= Number((nonce >> 32n) & U32);
-    keccakP(s);
+    keccakF1600(s);
     heavyHash(this.packed, s, s);
     return (
       (BigInt(s[7]!) << 224n) | (BigInt(s[6]!) << 192n) | (BigInt(s[5]!) << 160n) | (BigInt(s[4]!) << 128n) |
