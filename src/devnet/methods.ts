@@ -22,7 +22,7 @@ const METHODS: Record<string, Method> = {
   }),
 
   getInfo: (node) => ({
-    p2pId: "6b617370-6f6f-4c2d-6465-766e65740000", mempoolSize: node.mempool.size(), serverVersion: SERVER_VERSION,
+    p2pId: "6b617370-6f6f-4c2d-6465-766e65740000", mempoolSize: 0, serverVersion: SERVER_VERSION,
     isUtxoIndexed: true, isSynced: true, hasNotifyCommand: true, hasMessageId: true,
   }),
 
@@ -103,11 +103,6 @@ const METHODS: Record<string, Method> = {
   getBalancesByAddresses: (node, p) => ({
     entries: readAddresses(node, readArray(p, "addresses")).map((address) => ({ address, balance: node.utxos.balance(address) })),
   }),
-
-  submitTransaction: (node, p) => {
-    readBool(p, "allowOrphan");
-    return { transactionId: node.mempool.submit(p.transaction) };
-  },
 
   subscribe: (node, p, conn) => {
     node.subs.subscribe(conn, parseScope(p, (a) => node.requireAddress(a)));

@@ -2,22 +2,20 @@
 // methods and the in-process API call. No sockets here; the server and the tick timer live in index.ts.
 
 import type { Logger } from "../common/log.ts";
-import { addressToScriptPublicKey, checkAddress } from "../kaspa/address.ts";
+import { addressToScriptPublicKey, decodeAddress } from "../kaspa/address.ts";
 import { blockHash, parseHeader, prePowHash } from "../kaspa/header.ts";
 import { PowState } from "../kaspa/pow/index.ts";
 import { bitsToTarget, difficultyToTarget, targetToBits } from "../kaspa/target.ts";
-import { coinbasePayload } from "../kaspa/tx/index.ts";
 import { bytesToHex } from "../common/hex.ts";
 import { Chain, type AcceptedBlock } from "./chain.ts";
 import { devnetHash } from "./digest.ts";
 import { BadParams, RpcError } from "./errors.ts";
-import { Mempool } from "./mempool.ts";
 import { isObject, toU64 } from "./params.ts";
 import { firstDifference } from "./sameBlock.ts";
 import { seededRng } from "./rng.ts";
 import { Subscriptions } from "./subscriptions.ts";
 import { ADDRESS_PREFIX, SERVER_VERSION } from "./network.ts";
-import { buildTemplate, TemplateStore, type RawBlock } from "./templates.ts";
+import { buildTemplate, coinbasePayload, TemplateStore, type RawBlock } from "./templates.ts";
 import { UtxoSet, type UtxoDiff, type UtxoRecord } from "./utxo.ts";
 
 /** Mainnet's per-block subsidy at DAA score 500,000,000 (kaspa-mining.md §6): 2.44997148 KAS. */
@@ -40,7 +38,6 @@ export class DevnetNode {
   readonly chain: Chain;
   readonly utxos = new UtxoSet();
   readonly subs = new Subscriptions();
-  readonly mempool: Mempool;
   readonly bits: number;
   readonly pruningPoint = devnetHash("pruning-point");
   private readonly templates = new TemplateStore(TEMPLATES_KEPT);
@@ -54,17 +51,16 @@ export class DevnetNode {
     // Expected hashes per block = 2^256 / target.
     const workPerBlock = (1n << 256n) / (bitsToTarget(this.bits) + 1n);
     this.chain = new Chain({ startDaaScore: START_DAA_SCORE, redRatio: opts.redRatio, rng: seededRng(opts.seed), workPerBlock, subsidy: SUBSIDY });
-    this.mempool = new Mempool({ utxos: this.utxos, maturity: opts.maturity, daaScore: () => this.chain.daaScore });
   }
 
   /** An address the node could not deserialize is BadParams; a valid one of another network is the node's InvalidPrefix. */
   requireAddress(address: string): void {
+    let prefix: string;
     try {
-      checkAddress(address);
+      prefix = decodeAddress(address).prefix;
     } catch {
       throw new BadParams(`invalid address ${address}`);
     }
-    const prefix = address.slice(0, address.indexOf(":"));
     if (prefix !== ADDRESS_PREFIX) throw new RpcError(`Invalid prefix ${prefix}`);
   }
 
@@ -110,7 +106,7 @@ export class DevnetNode {
     const header = parseHeader(block.header);
     const hash = blockHash(header);
     if (this.chain.get(hash)) return true;
-    const pow = new PowState(prePowHash(header), toU64(block.header.timestamp, "header.timestamp")).pow(nonce);
+    const pow = new PowState(prePowHash(header), header.timestamp).pow(nonce);
     if (pow > bitsToTarget(this.bits)) return this.reject("block has invalid proof of work");
     const accepted = this.chain.accept(hash, served.payAddress, served.daaScore, block);
     this.log.info("block accepted", { hash, color: accepted.color, payAddress: served.payAddress });
@@ -140,7 +136,7 @@ export class DevnetNode {
       this.utxos.add(record);
       diff.added.push(record);
     });
-    const txIds = this.mempool.commit(cb.daaScore, diff);
+    const txIds: string[] = [];
     this.subs.publishUtxos(diff);
     this.subs.publish("VirtualChainChanged", (l) => ({
       removedChainBlockHashes: [],
