@@ -1,0 +1,67 @@
+// Share rows: bulk insert that ignores shares already stored, and newest-first paging for PPLNS windows.
+
+import type { AcceptedShare } from "../shares/types.ts";
+import type { Queryable } from "./database.ts";
+
+/** Inserts shares in one statement; a share whose (job id, nonce) is stored already is skipped. Returns rows added. */
+export async function insertShares(q: Queryable, shares: readonly AcceptedShare[]): Promise<number> {
+  if (shares.length === 0) return 0;
+  const rows = await q.query<{ n: string }>(
+    `WITH added AS (
+       INSERT INTO shares (job_id, nonce, address, worker, mode, difficulty, accepted_at)
+       SELECT j, n, a, w, m, d, to_timestamp(t / 1000.0)
+       FROM unnest($1::text[], $2::numeric[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[])
+         AS u(j, n, a, w, m, d, t)
+       ON CONFLICT (job_id, nonce) DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::text AS n FROM added`,
+    [
+      shares.map((s) => s.jobId),
+      shares.map((s) => s.nonce),
+      shares.map((s) => s.address),
+      shares.map((s) => s.worker),
+      shares.map((s) => s.mode),
+      shares.map((s) => s.difficulty),
+      shares.map((s) => s.timestamp),
+    ],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+export interface WindowShare {
+  address: string;
+  worker: string;
+  difficulty: number;
+}
+
+/** Calls `take` with PPLNS shares accepted at or before `until` (ms), newest first, until it returns false. */
+export async function scanPplnsSharesNewestFirst(
+  q: Queryable,
+  until: number,
+  take: (share: WindowShare) => boolean,
+  pageSize = 5_000,
+): Promise<void> {
+  // Keyset paging on (accepted_at, job_id, nonce); accepted_at travels as text so microseconds survive.
+  let cursor: { at: string; jobId: string; nonce: string } | null = null;
+  for (;;) {
+    const page: Array<WindowShare & { at: string; job_id: string; nonce: string }> = cursor
+      ? await q.query(
+          `SELECT address, worker, difficulty, accepted_at::text AS at, job_id, nonce::text AS nonce FROM shares
+           WHERE mode = 'pplns' AND (accepted_at, job_id, nonce) < ($1::timestamptz, $2::text, $3::numeric)
+           ORDER BY accepted_at DESC, job_id DESC, nonce DESC LIMIT $4`,
+          [cursor.at, cursor.jobId, cursor.nonce, pageSize],
+        )
+      : await q.query(
+          `SELECT address, worker, difficulty, accepted_at::text AS at, job_id, nonce::text AS nonce FROM shares
+           WHERE mode = 'pplns' AND accepted_at <= to_timestamp($1 / 1000.0)
+           ORDER BY accepted_at DESC, job_id DESC, nonce DESC LIMIT $2`,
+          [until, pageSize],
+        );
+    for (const row of page) {
+      if (!take({ address: row.address, worker: row.worker, difficulty: Number(row.difficulty) })) return;
+    }
+    if (page.length < pageSize) return;
+    const last = page[page.length - 1];
+    cursor = { at: last.at, jobId: last.job_id, nonce: last.nonce };
+  }
+}

@@ -1,0 +1,211 @@
+// The durable ShareSink: group commit of accepted shares into the database, with a local spool when the
+// database cannot be reached. A share's promise resolves only once it is in the database or fsynced in the spool.
+
+import { silentLogger, type Logger } from "../common/log.ts";
+import type { Database } from "../db/database.ts";
+import { insertShares } from "../db/shares.ts";
+import { Spool, type SpoolRecord } from "./spool.ts";
+import type { AcceptedShare, FoundBlock, ShareSink } from "./types.ts";
+
+export interface ShareRecorderOptions {
+  db: Database;
+  spoolPath: string;
+  /** Makes a found block durable in the database (inserts it and its PPLNS window); must be idempotent. */
+  persistBlock(block: FoundBlock): Promise<unknown>;
+  log?: Logger;
+  /** Most shares written by one statement. */
+  maxBatch?: number;
+  /** How long an idle recorder waits for company before writing a lone share. */
+  maxDelayMs?: number;
+  /** How often, while spooling, to try the database again. */
+  retryMs?: number;
+}
+
+type Pending =
+  | { record: SpoolRecord & { kind: "share" }; resolve(): void; reject(err: Error): void }
+  | { record: SpoolRecord & { kind: "block" }; resolve(): void; reject(err: Error): void };
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Stratum-side mistakes are refused up front, so one bad share can never poison a batch or the spool. */
+function shareProblem(s: AcceptedShare): string | null {
+  if (!s.address || !s.jobId) return "share without address or job id";
+  if (typeof s.worker !== "string") return "share without worker";
+  if (s.mode !== "pplns" && s.mode !== "solo") return `share with unknown mode ${String(s.mode)}`;
+  if (!(s.difficulty > 0) || !Number.isFinite(s.difficulty)) return `share with invalid difficulty ${s.difficulty}`;
+  if (typeof s.nonce !== "bigint" || s.nonce < 0n || s.nonce > U64_MAX) return "share nonce is not a u64";
+  if (!Number.isFinite(s.timestamp)) return "share without timestamp";
+  return null;
+}
+
+export class ShareRecorder implements ShareSink {
+  private readonly db: Database;
+  private readonly spool: Spool;
+  private readonly log: Logger;
+  private readonly maxBatch: number;
+  private readonly maxDelayMs: number;
+  private readonly retryMs: number;
+  private readonly persistBlock: (block: FoundBlock) => Promise<unknown>;
+  private pending: Pending[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<void> | null = null;
+  private spooling = false;
+  private nextRetryAt = 0;
+  private stopped = false;
+
+  private constructor(opts: ShareRecorderOptions) {
+    this.db = opts.db;
+    this.spool = new Spool(opts.spoolPath);
+    this.log = opts.log ?? silentLogger;
+    this.maxBatch = opts.maxBatch ?? 5_000;
+    this.maxDelayMs = opts.maxDelayMs ?? 2;
+    this.retryMs = opts.retryMs ?? 5_000;
+    this.persistBlock = opts.persistBlock;
+  }
+
+  /** Starts a recorder, first replaying whatever a previous run left in the spool. */
+  static async start(opts: ShareRecorderOptions): Promise<ShareRecorder> {
+    const r = new ShareRecorder(opts);
+    r.spooling = !r.spool.isEmpty;
+    if (r.spooling) await r.tryReplay();
+    return r;
+  }
+
+  /** True while writes go to the spool because the database is unreachable. */
+  get isSpooling(): boolean {
+    return this.spooling;
+  }
+
+  recordShare(share: AcceptedShare): Promise<void> {
+    const problem = shareProblem(share);
+    if (problem) return Promise.reject(new Error(problem));
+    return this.enqueue({ kind: "share", share }, false);
+  }
+
+  recordBlock(block: FoundBlock): Promise<void> {
+    if (!/^[0-9a-fA-F]{64}$/.test(block.hash)) return Promise.reject(new Error("block hash is not 32-byte hex"));
+    return this.enqueue({ kind: "block", block }, true);
+  }
+
+  /** Resolves once everything recorded so far is durable. */
+  async flush(): Promise<void> {
+    this.kick();
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    await this.flush();
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.timer = this.retryTimer = null;
+    this.spool.close();
+  }
+
+  private enqueue(record: SpoolRecord, urgent: boolean): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error("share recorder is stopped"));
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ record, resolve, reject } as Pending);
+      if (urgent || this.pending.length >= this.maxBatch) this.kick();
+      else if (!this.timer && !this.running) this.timer = setTimeout(() => this.kick(), this.maxDelayMs);
+    });
+  }
+
+  private kick(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.running || this.pending.length === 0) return;
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      // Work that arrived during the last write goes out at once: that wait was the group-commit window.
+      if (this.pending.length) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.takeBatch();
+      try {
+        await this.write(batch.map((p) => p.record));
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        this.log.error("could not make shares durable", { count: batch.length, error: e.message });
+        for (const p of batch) p.reject(e);
+      }
+    }
+  }
+
+  /** Up to maxBatch shares, or a single block (blocks keep their place in the order). */
+  private takeBatch(): Pending[] {
+    if (this.pending[0].record.kind === "block") return this.pending.splice(0, 1);
+    let n = 0;
+    while (n < this.pending.length && n < this.maxBatch && this.pending[n].record.kind === "share") n++;
+    return this.pending.splice(0, n);
+  }
+
+  private async write(records: SpoolRecord[]): Promise<void> {
+    if (this.spooling && Date.now() >= this.nextRetryAt) await this.tryReplay();
+    if (!this.spooling) {
+      try {
+        await this.writeToDatabase(records);
+        return;
+      } catch (err) {
+        this.spooling = true;
+        this.scheduleRetry();
+        this.log.warn("database write failed; spooling shares to disk", {
+          spool: this.spool.path, error: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }
+    this.spool.append(records);
+  }
+
+  private async writeToDatabase(records: readonly SpoolRecord[]): Promise<void> {
+    let shares: AcceptedShare[] = [];
+    const flushShares = async () => {
+      for (let i = 0; i < shares.length; i += this.maxBatch) await insertShares(this.db, shares.slice(i, i + this.maxBatch));
+      shares = [];
+    };
+    for (const r of records) {
+      if (r.kind === "share") {
+        shares.push(r.share);
+      } else {
+        await flushShares();
+        await this.persistBlock(r.block);
+      }
+    }
+    await flushShares();
+  }
+
+  // An idle pool sends no shares to trigger a replay, so a timer retries too.
+  private scheduleRetry(): void {
+    this.nextRetryAt = Date.now() + this.retryMs;
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.spooling || this.stopped) return;
+      if (this.running) return this.scheduleRetry();
+      this.running = this.tryReplay().finally(() => {
+        this.running = null;
+        this.kick();
+      });
+    }, this.retryMs);
+  }
+
+  /** Moves the spool into the database; inserts are idempotent, so a crash mid-replay only repeats work. */
+  private async tryReplay(): Promise<void> {
+    const records = this.spool.read();
+    try {
+      await this.writeToDatabase(records);
+    } catch (err) {
+      this.scheduleRetry();
+      this.log.warn("spool replay failed; will retry", { error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    this.spool.clear();
+    this.spooling = false;
+    if (records.length) this.log.info("spool replayed into the database", { records: records.length });
+  }
+}

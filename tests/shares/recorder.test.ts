@@ -1,0 +1,124 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase, type Database } from "../../src/db/database.ts";
+import { ShareRecorder } from "../../src/shares/recorder.ts";
+import { Spool } from "../../src/shares/spool.ts";
+import type { AcceptedShare, FoundBlock } from "../../src/shares/types.ts";
+import { createPostgresDatabase, testBackends } from "../db/backends.ts";
+import { startTcpProxy } from "./tcpProxy.ts";
+
+const backends = await testBackends("recorder");
+const tmp = mkdtempSync(join(tmpdir(), "kaspool-recorder-"));
+afterAll(async () => {
+  for (const b of backends) await b.drop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+let seq = 0;
+const share = (over: Partial<AcceptedShare> = {}): AcceptedShare => ({
+  address: "kaspa:qa", worker: "rig", mode: "pplns", difficulty: 4, jobId: "job1",
+  nonce: BigInt(++seq) + (1n << 62n), timestamp: Date.now(), ...over,
+});
+const block = (hash: string): FoundBlock => ({
+  hash, address: "kaspa:qa", worker: "rig", mode: "solo", daaScore: 2n ** 63n, networkDifficulty: 10,
+  accepted: true, rejectReason: null, foundAt: Date.now(),
+});
+const countShares = async (db: Database) => Number((await db.query<{ n: string }>("SELECT count(*)::text AS n FROM shares"))[0].n);
+const persistBlockWith = (db: Database) => async (b: FoundBlock) => {
+  await db.query(
+    `INSERT INTO blocks (hash, daa_score, finder_address, finder_worker, mode, network_difficulty, status, found_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 'confirming', now()) ON CONFLICT DO NOTHING`,
+    [b.hash, b.daaScore, b.address, b.worker, b.mode, b.networkDifficulty],
+  );
+};
+
+for (const backend of backends) {
+  describe(backend.name, () => {
+    test("group commit: every acknowledged share is stored once, with its u64 nonce intact", async () => {
+      const db = await openDatabase(backend);
+      const rec = await ShareRecorder.start({ db, spoolPath: join(tmp, `${backend.name}-1.spool`), persistBlock: persistBlockWith(db) });
+      const shares = Array.from({ length: 3000 }, () => share());
+      await Promise.all(shares.map((s) => rec.recordShare(s)));
+      // The same share again (a replay, or a second worker name) adds nothing.
+      await rec.recordShare({ ...shares[0], worker: "other" });
+      expect(await countShares(db)).toBe(3000);
+      const [row] = await db.query<{ nonce: string }>("SELECT nonce::text AS nonce FROM shares WHERE nonce = $1", [shares[7].nonce]);
+      expect(BigInt(row.nonce)).toBe(shares[7].nonce);
+      await rec.stop();
+      await db.close();
+    });
+
+    test("bad shares are refused with a clear error and do not disturb their batch", async () => {
+      const db = await openDatabase(backend);
+      const rec = await ShareRecorder.start({ db, spoolPath: join(tmp, `${backend.name}-2.spool`), persistBlock: persistBlockWith(db) });
+      const before = await countShares(db);
+      const good = rec.recordShare(share());
+      await expect(rec.recordShare(share({ difficulty: 0 }))).rejects.toThrow("invalid difficulty");
+      await expect(rec.recordShare(share({ nonce: 1n << 64n }))).rejects.toThrow("u64");
+      await good;
+      expect(await countShares(db)).toBe(before + 1);
+      await rec.stop();
+      await db.close();
+    });
+
+    test("start-up replays a spool left by a previous run, exactly once", async () => {
+      const db = await openDatabase(backend);
+      const path = join(tmp, `${backend.name}-3.spool`);
+      const left = Array.from({ length: 50 }, () => share());
+      const spool = new Spool(path);
+      spool.append(left.map((s) => ({ kind: "share" as const, share: s })));
+      spool.append([{ kind: "block", block: block("ab".repeat(32)) }]);
+      spool.close();
+      // One of them already reached the database before the crash.
+      const pre = await ShareRecorder.start({ db, spoolPath: join(tmp, `${backend.name}-3b.spool`), persistBlock: persistBlockWith(db) });
+      await pre.recordShare(left[0]);
+      await pre.stop();
+      const before = await countShares(db);
+
+      const rec = await ShareRecorder.start({ db, spoolPath: path, persistBlock: persistBlockWith(db) });
+      expect(rec.isSpooling).toBe(false);
+      expect(await countShares(db)).toBe(before + 49);
+      expect(new Spool(path).isEmpty).toBe(true);
+      const blocks = await db.query("SELECT daa_score::text AS d FROM blocks WHERE hash = $1", ["ab".repeat(32)]);
+      expect(blocks).toEqual([{ d: (2n ** 63n).toString() }]);
+      await rec.stop();
+      await db.close();
+    });
+  });
+}
+
+test("Postgres unreachable: shares are spooled and acknowledged, then replayed when it returns", async () => {
+  const backend = await createPostgresDatabase("spool");
+  if (!backend) return;
+  const target = new URL(backend.url!);
+  const proxy = startTcpProxy("127.0.0.1", Number(target.port || 5432));
+  const viaProxy = new URL(backend.url!);
+  viaProxy.port = String(proxy.port);
+  const db = await openDatabase({ url: viaProxy.toString(), embeddedPath: "memory://" });
+  const spoolPath = join(tmp, "outage.spool");
+  const rec = await ShareRecorder.start({ db, spoolPath, persistBlock: persistBlockWith(db), retryMs: 200 });
+  try {
+    await rec.recordShare(share());
+    proxy.cut();
+    const during = Array.from({ length: 200 }, () => share());
+    await Promise.all(during.map((s) => rec.recordShare(s)));
+    await rec.recordBlock(block("cd".repeat(32)));
+    expect(rec.isSpooling).toBe(true);
+    expect(new Spool(spoolPath).read()).toHaveLength(201);
+
+    proxy.restore();
+    const deadline = Date.now() + 10_000;
+    while (rec.isSpooling && Date.now() < deadline) await Bun.sleep(50);
+    expect(rec.isSpooling).toBe(false);
+    expect(await countShares(db)).toBe(201);
+    expect(await db.query("SELECT hash FROM blocks")).toHaveLength(1);
+    expect(new Spool(spoolPath).isEmpty).toBe(true);
+  } finally {
+    await rec.stop();
+    await db.close();
+    proxy.stop();
+    await backend.drop();
+  }
+});
