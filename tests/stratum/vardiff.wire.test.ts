@@ -64,11 +64,12 @@ test("too many shares: set_difficulty comes right before the next notify; older 
   const between = (p: bigint) => p < difficultyToTarget(START) && p >= difficultyToTarget(newDifficulty);
   const oldShare = mine(oldJob, START, extranonce, from, between);
   expect((await c.reply(c.send("mining.submit", ["w", oldJob.jobId, nonceHex(oldShare)]))).result).toBe(true);
-  // ...and work on the new job at the new one (unless the search finds it is a share on an older job).
-  const newShare = mine(newJob, START, extranonce, 0n, (p) => between(p));
+  // ...and work on the new job at the new one: too little for it. (At these tiny test difficulties the
+  // wrong-job-id search may find the nonce is a share on an older job; it is then credited there, never here.)
+  const newShare = mine(newJob, START, extranonce, 0n, between);
   const r = await c.reply(c.send("mining.submit", ["w", newJob.jobId, nonceHex(newShare)]));
-  if (oldJob.pow.pow(newShare) >= difficultyToTarget(START)) expect(r.error?.[0]).toBe(23);
-  expect(pool.sink.shares.at(-1)!.difficulty).toBe(START);
+  if (r.result === true) expect(pool.sink.shares.at(-1)!.jobId).not.toBe(String(newJob.jobId));
+  else expect(r.error[0]).toBe(23);
   c.close();
 });
 
