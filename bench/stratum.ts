@@ -63,6 +63,11 @@ async function idleRss(): Promise<number> {
   return process.memoryUsage().rss;
 }
 
+function cpuPercent(mark: { cpu: NodeJS.CpuUsage; at: number }): number {
+  const used = process.cpuUsage(mark.cpu);
+  return ((used.user + used.system) / 1000 / (performance.now() - mark.at)) * 100;
+}
+
 interface RunResult {
   connections: number;
   connectMs: number;
@@ -71,6 +76,8 @@ interface RunResult {
   /** First to last arrival of one new job over all connections, measured by the generator on an idle server. */
   fanout: FanoutResult;
   rssPerConnectionBytes: number;
+  /** CPU time of this process (server + devnet) over wall time during the max-load phase: ~100% means the server is the bottleneck. */
+  serverCpuPercent: number;
   sinkShares: number;
 }
 
@@ -92,6 +99,7 @@ async function run(connections: number): Promise<RunResult> {
   );
   const out: Partial<RunResult> = { connections };
   let rss1 = 0;
+  let cpuMark: { cpu: NodeJS.CpuUsage; at: number } | null = null;
   try {
     let buffered = "";
     const decoder = new TextDecoder();
@@ -110,6 +118,9 @@ async function run(connections: number): Promise<RunResult> {
           proc.stdin.flush();
         } else if (e.event === "phase") {
           out[e.name] = e.result;
+          // The max phase starts right after the fixed one reports.
+          if (e.name === "fixed") cpuMark = { cpu: process.cpuUsage(), at: performance.now() };
+          else out.serverCpuPercent = cpuPercent(cpuMark!);
         } else if (e.event === "fanout" && e.result) {
           out.fanout = e.result;
         }
@@ -136,7 +147,8 @@ for (const n of COUNTS) {
   console.log(`\n${n} connections (connected and first job in ${f1(r.connectMs)} ms)`);
   const phase = (p: PhaseResult) =>
     `p50 ${f2(p.p50Ms)} ms, p99 ${f2(p.p99Ms)} ms (${p.accepted} accepted, ${p.rejected} rejected, ${p.jobsBroadcast} job broadcasts during the phase)`;
-  console.log(`  max load:        ${Math.round(r.max.acceptedPerSecond)} accepted shares/s, ${phase(r.max)}`);
+  console.log(`  max load:        ${Math.round(r.max.acceptedPerSecond)} accepted shares/s, ${phase(r.max)};` +
+    ` server process CPU ${Math.round(r.serverCpuPercent)}% of one core`);
   console.log(`  ${FIXED_RATE} shares/s:  ${phase(r.fixed)}`);
   console.log(`  job fan-out:     ${f1(r.fanout.lastMs - r.fanout.firstMs)} ms from the first to the last connection receiving one job`);
   console.log(`  idle memory:     ${f2(r.rssPerConnectionBytes / 1024)} KB RSS per connection`);
