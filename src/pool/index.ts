@@ -1,0 +1,79 @@
+// Pool accounting: durable shares (recorder), found blocks followed to their color and reward (tracker), credits.
+
+import { join } from "node:path";
+import type { Logger } from "../common/log.ts";
+import type { Config } from "../config/types.ts";
+import type { Database } from "../db/database.ts";
+import { ShareRecorder } from "../shares/recorder.ts";
+import type { ShareSink } from "../shares/types.ts";
+import { recordFoundBlock } from "./recordBlock.ts";
+import { feeBasisPoints } from "./split.ts";
+import { trackBlocks, type BlockRewardSource } from "./tracker.ts";
+
+/** Coinbase maturity in DAA score on mainnet and testnet-10 (10 BPS × 100 s), and the devnet's default. */
+export const DEFAULT_COINBASE_MATURITY = 1000n;
+
+export interface PoolAccountingOptions {
+  db: Database;
+  node: BlockRewardSource;
+  config: Pick<Config, "treasury" | "pplns">;
+  log: Logger;
+  /** Where shares wait while the database is unreachable. Default ./data/shares.spool. */
+  spoolPath?: string;
+  coinbaseMaturity?: bigint;
+  /** Milliseconds between block tracking passes. */
+  pollMs?: number;
+}
+
+export interface PoolAccounting {
+  sink: ShareSink;
+  /** Runs one tracking pass now (tests; the timer does it otherwise). */
+  trackNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPoolAccounting(o: PoolAccountingOptions): Promise<PoolAccounting> {
+  const feeBp = feeBasisPoints(o.config.treasury.fee);
+  const factor = o.config.pplns.factor;
+  const recorder = await ShareRecorder.start({
+    db: o.db,
+    spoolPath: o.spoolPath ?? join("data", "shares.spool"),
+    persistBlock: async (block) => {
+      const added = await recordFoundBlock(o.db, block, factor);
+      o.log.info(added ? "block recorded" : "block already recorded", { hash: block.hash, mode: block.mode, accepted: block.accepted });
+    },
+    log: o.log.child("shares"),
+  });
+
+  const trackerOpts = {
+    db: o.db, node: o.node, maturity: o.coinbaseMaturity ?? DEFAULT_COINBASE_MATURITY, feeBp,
+    poolWallet: o.config.treasury.address, log: o.log.child("blocks"),
+  };
+  // Passes never overlap: a slow node or database delays the next pass instead of stacking them.
+  let pass: Promise<void> | null = null;
+  const trackNow = async () => {
+    while (pass) await pass;
+    pass = trackBlocks(trackerOpts).finally(() => (pass = null));
+    return pass;
+  };
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const loop = () => {
+    timer = setTimeout(async () => {
+      await trackNow().catch((err) => o.log.warn("block tracking pass failed", { error: String(err) }));
+      if (!stopped) loop();
+    }, o.pollMs ?? 2_000);
+  };
+  loop();
+
+  return {
+    sink: recorder,
+    trackNow,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      while (pass) await pass;
+      await recorder.stop();
+    },
+  };
+}
