@@ -1,7 +1,10 @@
 // PPLNS money math, pure and exact: window selection by share weight, pool fee, largest-remainder split.
 
-/** Share weights are integer micro share units, so window sums and splits never touch floating point. */
-export const WEIGHT_SCALE = 1_000_000;
+/**
+ * Share weights are integers: difficulty × 2^64, so window sums and splits never touch floating point.
+ * Scaling a double by a power of two is exact, and 2^64 keeps devnet difficulties (down to 1e-9) precise.
+ */
+export const WEIGHT_SCALE = 2 ** 64;
 
 export function difficultyWeight(difficulty: number): bigint {
   if (!Number.isFinite(difficulty) || difficulty < 0) throw new RangeError(`invalid share difficulty: ${difficulty}`);

@@ -59,7 +59,7 @@ for (const backend of backends) {
       const win = await db.query<{ address: string; weight: string; share_count: number }>(
         "SELECT address, weight::text AS weight, share_count FROM block_windows WHERE block_hash = $1 ORDER BY address", [b.hash]);
       expect(win.map((w) => [w.address, w.weight, Number(w.share_count)])).toEqual([
-        ["kaspa:a", "10000000", 1], ["kaspa:b", "10000000", 2],
+        ["kaspa:a", (10n << 64n).toString(), 1], ["kaspa:b", (10n << 64n).toString(), 2],
       ]);
 
       expect(await creditBlock(db, b.hash, 100n, POOL)).toBe("not-matured");

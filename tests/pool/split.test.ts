@@ -105,9 +105,10 @@ describe("split", () => {
 });
 
 describe("window", () => {
-  test("size is factor × network difficulty in micro share units", () => {
-    expect(windowSize(2, 1000)).toBe(2_000_000_000n);
-    expect(difficultyWeight(0.5)).toBe(500_000n);
+  test("size is factor × network difficulty, scaled by 2^64", () => {
+    expect(windowSize(2, 1000)).toBe(2000n << 64n);
+    expect(difficultyWeight(0.5)).toBe(1n << 63n);
+    expect(difficultyWeight(1e-9)).toBe(18_446_744_074n);
     expect(() => windowSize(0, 1000)).toThrow();
   });
 

@@ -52,7 +52,7 @@ CREATE TABLE blocks (
 CREATE INDEX blocks_open ON blocks (found_at) WHERE status IN ('confirming', 'matured');
 
 -- The PPLNS window of each PPLNS block, taken when the block was recorded: who is paid, and by what weight.
--- weight is the summed share difficulty in micro share units (difficulty x 10^6, rounded), capped at the window size.
+-- weight is the summed share difficulty scaled by 2^64 (an exact integer), capped at the window size.
 CREATE TABLE block_windows (
   block_hash CHAR(64) NOT NULL REFERENCES blocks (hash),
   address TEXT NOT NULL,
