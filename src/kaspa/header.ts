@@ -81,11 +81,12 @@ export function headerPreimage(h: Header, nonce: bigint, timestamp: bigint): Uin
   const blueWork = minimalBigEndian(h.blueWork);
   const parentCount = h.parentsByLevel.reduce((n, level) => n + level.length, 0);
   const size = 2 + 8 + h.parentsByLevel.length * 8 + parentCount * 32 + 3 * 32 + 8 + 4 + 8 + 8 + 8 + 8 + blueWork.length + 32;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
+  const out = Buffer.alloc(size);
+  const view = new DataView(out.buffer, out.byteOffset, size);
   let at = 0;
+  // Writing hex straight into the buffer: a template has dozens of parent hashes and this runs per template.
   const putHash = (hex: string) => {
-    out.set(hexToBytes(hex), at);
+    if (hex.length !== 64 || out.write(hex, at, 32, "hex") !== 32) throw new Error(`invalid 32-byte hash "${hex}"`);
     at += 32;
   };
   const putU64 = (v: bigint) => {
@@ -112,7 +113,7 @@ export function headerPreimage(h: Header, nonce: bigint, timestamp: bigint): Uin
   out.set(blueWork, at);
   at += blueWork.length;
   putHash(h.pruningPoint);
-  return out;
+  return new Uint8Array(out.buffer, out.byteOffset, size);
 }
 
 /** Blue work as big-endian bytes without leading zeros (zero is no bytes), as consensus hashes it. */

@@ -1,4 +1,4 @@
-// Generated straight-line Keccak-f[1600] (FIPS 202 §3.3) on 32-bit halves: the 25 lanes live in local
+// Keccak-f[1600] (FIPS 202 §3.3) on 32-bit halves, each round written out straight-line: the 25 lanes live in local
 // variables for the whole permutation, which is about twice as fast in JavaScriptCore as a loop over the array.
 
 /** Round constants as [low, high] uint32 pairs. */
