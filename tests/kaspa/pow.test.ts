@@ -3,6 +3,7 @@ import { keccakP } from "@noble/hashes/sha3.js";
 import { hexToBytes, bytesToHex } from "../../src/common/hex.ts";
 import { POW_HASH_INITIAL, HEAVY_HASH_INITIAL } from "../../src/kaspa/pow/cshake.ts";
 import { heavyHash, packMatrix } from "../../src/kaspa/pow/heavyHash.ts";
+import { keccakF1600 } from "../../src/kaspa/pow/keccak.ts";
 import { generateMatrix, matrixRank } from "../../src/kaspa/pow/matrix.ts";
 import { PowState } from "../../src/kaspa/pow/index.ts";
 import { Xoshiro256PlusPlus } from "../../src/kaspa/pow/xoshiro.ts";
@@ -80,6 +81,18 @@ describe("matrix (§2.2)", () => {
   test("an all-zero pre-PoW hash is refused instead of looping forever", () => {
     expect(() => generateMatrix(new Uint8Array(32))).toThrow(/all-zero/);
   });
+});
+
+test("our Keccak-f[1600] equals @noble/hashes' keccakP on chained random states", () => {
+  const ours = new Uint32Array(50);
+  crypto.getRandomValues(ours);
+  const noble = ours.slice();
+  for (let i = 0; i < 200; i++) {
+    keccakF1600(ours);
+    keccakP(noble);
+  }
+  expect(Array.from(ours)).toEqual(Array.from(noble));
+  expect(ours.some((w) => w !== 0)).toBe(true);
 });
 
 describe("cSHAKE initial states (§2.4)", () => {

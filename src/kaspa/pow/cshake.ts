@@ -2,7 +2,7 @@
 // absorbed and the padding for the fixed message length already applied (the approach of rusty-kaspa
 // crypto/hashes/src/pow_hashers.rs). States are Uint32Array(50): lane i is words [2i] (low) and [2i+1] (high).
 
-import { keccakP } from "@noble/hashes/sha3.js";
+import { keccakF1600 } from "./keccak.ts";
 
 const RATE_BYTES = 136; // cSHAKE256
 
@@ -16,7 +16,7 @@ function initialState(customization: string, messageBytes: number): Uint32Array 
   const state = new Uint32Array(50);
   const bytes = new Uint8Array(state.buffer);
   for (let i = 0; i < RATE_BYTES; i++) bytes[i]! ^= block[i]!;
-  keccakP(state);
+  keccakF1600(state);
   bytes[messageBytes]! ^= 0x04;
   bytes[RATE_BYTES - 1]! ^= 0x80;
   return state;

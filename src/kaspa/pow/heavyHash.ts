@@ -2,9 +2,9 @@
 
 import { HEAVY_HASH_INITIAL } from "./cshake.ts";
 import { keccakF1600 } from "./keccak.ts";
-// Literal sizes: JavaScriptCore does not constant-fold imported bindings, and this loop is the hot path.
-const MATRIX_SIZE = 64;
-const ROW_PAIRS = 32;
+import { MATRIX_SIZE } from "./matrix.ts";
+
+const ROW_PAIRS = MATRIX_SIZE / 2;
 
 /**
  * Packs rows 2i and 2i+1 into one int32 per column (low and high 16 bits). A row sum is at most
