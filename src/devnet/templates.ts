@@ -4,7 +4,6 @@
 // field no node version has, so a pool that drops fields it does not know is caught.
 
 import { parseJson, stringifyJson } from "../common/json.ts";
-import { u64le } from "../common/hex.ts";
 import { devnetHash } from "./digest.ts";
 
 export const NATIVE_SUBNETWORK = "0".repeat(40);
@@ -53,17 +52,6 @@ export function buildTemplate(t: TemplateInput): RawBlock {
     devnetUnknownField: devnetHash("unknown", t.daaScore).slice(0, 16),
   };
   return parseJson(stringifyJson({ header, transactions })) as RawBlock;
-}
-
-/**
- * The node's coinbase payload (rusty-kaspa consensus/src/processes/coinbase.rs serialize_coinbase_payload):
- * blue score u64 LE ‖ subsidy u64 LE ‖ script version u16 LE ‖ script length u8 ‖ script ‖ extra data.
- * Written here rather than taken from src/kaspa/tx so the simulator stays an independent check of the pool's reader.
- */
-export function coinbasePayload(blueScore: bigint, subsidy: bigint, scriptPublicKeyHex: string, extra: Uint8Array): Uint8Array {
-  const version = parseInt(scriptPublicKeyHex.slice(0, 4), 16);
-  const script = Buffer.from(scriptPublicKeyHex.slice(4), "hex");
-  return new Uint8Array([...u64le(blueScore), ...u64le(subsidy), version & 0xff, version >> 8, script.length, ...script, ...extra]);
 }
 
 function coinbaseTx(t: TemplateInput): Record<string, unknown> {
