@@ -146,7 +146,8 @@ for (const n of COUNTS) {
   const r = await run(n);
   console.log(`\n${n} connections (connected and first job in ${f1(r.connectMs)} ms)`);
   const phase = (p: PhaseResult) =>
-    `p50 ${f2(p.p50Ms)} ms, p99 ${f2(p.p99Ms)} ms (${p.accepted} accepted, ${p.rejected} rejected, ${p.jobsBroadcast} job broadcasts during the phase)`;
+    `p50 ${f2(p.p50Ms)} ms, p99 ${f2(p.p99Ms)} ms (${f2(p.p99OutsideBroadcastsMs)} ms outside the ${p.jobsBroadcast} job broadcasts of the phase;` +
+    ` ${p.accepted} accepted, ${p.rejected} rejected)`;
   console.log(`  max load:        ${Math.round(r.max.acceptedPerSecond)} accepted shares/s, ${phase(r.max)};` +
     ` server process CPU ${Math.round(r.serverCpuPercent)}% of one core`);
   console.log(`  ${FIXED_RATE} shares/s:  ${phase(r.fixed)}`);

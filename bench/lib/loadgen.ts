@@ -42,6 +42,7 @@ function fail(message: string): never {
 
 interface Recorder {
   latencies: number[];
+  sentAt: number[];
   accepted: number;
   rejected: number;
   reasons: Record<string, number>;
@@ -97,6 +98,7 @@ function onLine(c: Conn, line: string): void {
     outstanding--;
     if (!recorder) return;
     recorder.latencies.push(nowMs() - sentAt);
+    recorder.sentAt.push(sentAt);
     if (msg.result === true) recorder.accepted++;
     else {
       recorder.rejected++;
@@ -173,7 +175,13 @@ function submit(c: Conn): boolean {
 
 function summarise(r: Recorder, sent: number, seconds: number, offered: number | null, jobsBefore: number): PhaseResult {
   const sorted = Float64Array.from(r.latencies).sort();
+  const broadcasts = [...arrivals.values()].slice(jobsBefore);
+  const quiet = r.latencies.filter((lat, i) => {
+    const from = r.sentAt[i]!;
+    return !broadcasts.some((b) => from <= b.lastMs && from + lat >= b.firstMs);
+  });
   return {
+    p99OutsideBroadcastsMs: percentile(Float64Array.from(quiet).sort(), 99),
     offeredPerSecond: offered, sent, accepted: r.accepted, rejected: r.rejected, seconds,
     acceptedPerSecond: r.accepted / seconds, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), rejectReasons: r.reasons,
     jobsBroadcast: arrivals.size - jobsBefore,
@@ -181,7 +189,7 @@ function summarise(r: Recorder, sent: number, seconds: number, offered: number |
 }
 
 async function fixedPhase(): Promise<PhaseResult> {
-  const r: Recorder = (recorder = { latencies: [], accepted: 0, rejected: 0, reasons: {} });
+  const r: Recorder = (recorder = { latencies: [], sentAt: [], accepted: 0, rejected: 0, reasons: {} });
   const jobsBefore = arrivals.size;
   const start = nowMs();
   let sent = 0;
@@ -208,7 +216,7 @@ async function maxPhase(): Promise<PhaseResult> {
   let sent = 0;
   let acceptedInTime = 0;
   const r: Recorder = (recorder = {
-    latencies: [], accepted: 0, rejected: 0, reasons: {},
+    latencies: [], sentAt: [], accepted: 0, rejected: 0, reasons: {},
     onReply: (c) => {
       if (nowMs() < deadline) {
         acceptedInTime = r.accepted;

@@ -22,6 +22,8 @@ export interface PhaseResult {
   rejectReasons: Record<string, number>;
   /** New jobs the server broadcast while the phase ran: each one briefly competes with share checking. */
   jobsBroadcast: number;
+  /** p99 over the shares that were not in flight while a job was reaching the connections. */
+  p99OutsideBroadcastsMs: number;
 }
 
 export interface FanoutResult {
