@@ -11,8 +11,8 @@ export const defaults: ConfigInput = {
   stratum: {
     host: "0.0.0.0",
     ports: [
-      { port: 5555, mode: "pplns", difficulty: 1, encoding: "auto" },
-      { port: 5556, mode: "solo", difficulty: 1, encoding: "auto" },
+      { port: 5555, mode: "pplns", difficulty: 1 / 65536, encoding: "auto" },
+      { port: 5556, mode: "solo", difficulty: 1 / 65536, encoding: "auto" },
     ],
     templates: { cacheSize: 300 },
     jobThrottleMs: 250,
