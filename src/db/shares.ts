@@ -28,6 +28,9 @@ export async function insertShares(q: Queryable, shares: readonly AcceptedShare[
   return Number(rows[0]?.n ?? 0);
 }
 
+// Rows fetched per round trip while walking back through shares.
+const PAGE_SIZE = 5_000;
+
 export interface WindowShare {
   address: string;
   worker: string;
@@ -39,7 +42,6 @@ export async function scanPplnsSharesNewestFirst(
   q: Queryable,
   until: number,
   take: (share: WindowShare) => boolean,
-  pageSize = 5_000,
 ): Promise<void> {
   // Keyset paging on (accepted_at, job_id, nonce); accepted_at travels as text so microseconds survive.
   let cursor: { at: string; jobId: string; nonce: string } | null = null;
@@ -49,18 +51,18 @@ export async function scanPplnsSharesNewestFirst(
           `SELECT address, worker, difficulty, accepted_at::text AS at, job_id, nonce::text AS nonce FROM shares
            WHERE mode = 'pplns' AND (accepted_at, job_id, nonce) < ($1::timestamptz, $2::text, $3::numeric)
            ORDER BY accepted_at DESC, job_id DESC, nonce DESC LIMIT $4`,
-          [cursor.at, cursor.jobId, cursor.nonce, pageSize],
+          [cursor.at, cursor.jobId, cursor.nonce, PAGE_SIZE],
         )
       : await q.query(
           `SELECT address, worker, difficulty, accepted_at::text AS at, job_id, nonce::text AS nonce FROM shares
            WHERE mode = 'pplns' AND accepted_at <= to_timestamp($1 / 1000.0)
            ORDER BY accepted_at DESC, job_id DESC, nonce DESC LIMIT $2`,
-          [until, pageSize],
+          [until, PAGE_SIZE],
         );
     for (const row of page) {
       if (!take({ address: row.address, worker: row.worker, difficulty: Number(row.difficulty) })) return;
     }
-    if (page.length < pageSize) return;
+    if (page.length < PAGE_SIZE) return;
     const last = page[page.length - 1];
     cursor = { at: last.at, jobId: last.job_id, nonce: last.nonce };
   }
