@@ -82,6 +82,19 @@ for (const backend of backends) {
       await db.close();
     });
 
+    test("the window walk pages through shares with equal timestamps without skipping or repeating any", async () => {
+      const db = await openDatabase(backend);
+      const at = T0 + 50_000;
+      const many = Array.from({ length: 12_000 }, (_, i) => ({ ...share(`kaspa:p${i % 3}`, 1, at), jobId: `page${i % 7}` }));
+      await insertShares(db, many);
+      const b = found({ foundAt: at, networkDifficulty: 5_000 }); // window: 10,000 shares of difficulty 1
+      await recordFoundBlock(db, b, 2);
+      const [w] = await db.query<{ n: string; weight: string }>(
+        "SELECT sum(share_count)::text AS n, sum(weight)::text AS weight FROM block_windows WHERE block_hash = $1", [b.hash]);
+      expect(w).toEqual({ n: "10000", weight: (10_000n << 64n).toString() });
+      await db.close();
+    });
+
     test("red, rejected and SOLO blocks credit nothing", async () => {
       const db = await openDatabase(backend);
       await insertShares(db, [share("kaspa:r", 50, T0 + 10_000)]);
