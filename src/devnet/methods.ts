@@ -22,7 +22,7 @@ const METHODS: Record<string, Method> = {
   }),
 
   getInfo: (node) => ({
-    p2pId: "6b617370-6f6f-4c2d-6465-766e65740000", mempoolSize: 0, serverVersion: SERVER_VERSION,
+    p2pId: "6b617370-6f6f-4c2d-6465-766e65740000", mempoolSize: node.mempool.size(), serverVersion: SERVER_VERSION,
     isUtxoIndexed: true, isSynced: true, hasNotifyCommand: true, hasMessageId: true,
   }),
 
@@ -57,6 +57,12 @@ const METHODS: Record<string, Method> = {
     const allow = "allowNonDaaBlocks" in p ? readBool(p, "allowNonDaaBlocks") : readBool(p, "allowNonDAABlocks");
     const accepted = node.submitBlock(p.block, allow);
     return { report: accepted ? { type: "success" } : { type: "reject", reason: "blockInvalid" } };
+  },
+
+  submitTransaction: (node, p) => {
+    // allowOrphan is required on the wire but only honoured by a node run with --unsaferpc, which this is not.
+    readBool(p, "allowOrphan");
+    return { transactionId: node.mempool.submit(p.transaction) };
   },
 
   getBlock: (node, p) => {

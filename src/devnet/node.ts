@@ -10,6 +10,7 @@ import { coinbasePayload } from "../kaspa/tx/index.ts";
 import { Chain, type AcceptedBlock } from "./chain.ts";
 import { devnetHash } from "./digest.ts";
 import { BadParams, RpcError } from "./errors.ts";
+import { Mempool } from "./mempool.ts";
 import { isObject, toU64 } from "./params.ts";
 import { firstDifference } from "./sameBlock.ts";
 import { seededRng } from "./rng.ts";
@@ -39,6 +40,7 @@ export class DevnetNode {
   readonly utxos = new UtxoSet();
   readonly subs = new Subscriptions();
   readonly bits: number;
+  readonly mempool: Mempool;
   readonly pruningPoint = devnetHash("pruning-point");
   private readonly templates = new TemplateStore(TEMPLATES_KEPT);
   private readonly log: Logger;
@@ -51,6 +53,7 @@ export class DevnetNode {
     // Expected hashes per block = 2^256 / target.
     const workPerBlock = (1n << 256n) / (bitsToTarget(this.bits) + 1n);
     this.chain = new Chain({ startDaaScore: START_DAA_SCORE, redRatio: opts.redRatio, rng: seededRng(opts.seed), workPerBlock, subsidy: SUBSIDY });
+    this.mempool = new Mempool({ utxos: this.utxos, maturity: opts.maturity, daaScore: () => this.chain.daaScore });
   }
 
   /** An address the node could not deserialize is BadParams; a valid one of another network is the node's InvalidPrefix. */
@@ -139,7 +142,7 @@ export class DevnetNode {
       this.utxos.add(record);
       diff.added.push(record);
     });
-    const txIds: string[] = [];
+    const txIds = this.mempool.commit(cb.daaScore, diff);
     this.subs.publishUtxos(diff);
     this.subs.publish("VirtualChainChanged", (l) => ({
       removedChainBlockHashes: [],
