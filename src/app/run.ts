@@ -1,5 +1,6 @@
 // Runs the pool: node client, accounting, stratum. Stops cleanly on SIGINT/SIGTERM, flushing shares first.
 
+import { dirname, join } from "node:path";
 import { createLogger } from "../common/log.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
@@ -50,7 +51,9 @@ export async function runPool(opts: RunOptions): Promise<number> {
 
     const db = await openDatabase({ url: config.database.url, embeddedPath: config.database.embeddedPath, log: log.child("db") });
     stops.push(() => db.close());
-    const accounting = await startPoolAccounting({ db, node, config, log: log.child("pool") });
+    // The spool lives beside the embedded database: the one folder an operator must keep across restarts.
+    const spoolPath = join(dirname(config.database.embeddedPath), "shares.spool");
+    const accounting = await startPoolAccounting({ db, node, config, spoolPath, log: log.child("pool") });
     stops.push(() => accounting.stop());
 
     const stratum = await startStratum({ config, node, sink: accounting.sink, log: log.child("stratum") });

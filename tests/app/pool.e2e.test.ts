@@ -1,0 +1,68 @@
+// The whole pool as an operator runs it: `bun run index.ts --devnet` in its own process, a CPU miner over TCP,
+// shares made durable in the embedded database, and a clean stop on SIGTERM.
+
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase } from "../../src/db/index.ts";
+import { startMiner } from "../../src/miner/index.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "kaspool-e2e-"));
+const devnetPort = 20_000 + Math.floor(Math.random() * 20_000);
+const configFile = join(dir, "config.json");
+writeFileSync(
+  configFile,
+  JSON.stringify({
+    node: { urls: [`ws://127.0.0.1:${devnetPort}`] },
+    stratum: { host: "127.0.0.1", ports: [{ port: 0, mode: "pplns", difficulty: 1 / 65536 }, { port: 0, mode: "solo", difficulty: 1 / 65536 }] },
+    api: { port: 0 },
+    database: { embeddedPath: join(dir, "db") },
+  }),
+);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test("index.ts --devnet mines with a CPU miner, keeps its shares and stops cleanly on SIGTERM", async () => {
+  const env = { ...process.env, DATABASE_URL: "", DEBUG: "" };
+  const pool = Bun.spawn(["bun", "run", "index.ts", "--devnet", "--config", configFile], { env, stdout: "pipe", stderr: "pipe" });
+  const output: string[] = [];
+  const ports = await new Promise<number[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`pool did not start:\n${output.join("")}`)), 30_000);
+    (async () => {
+      for await (const chunk of pool.stdout) {
+        output.push(new TextDecoder().decode(chunk));
+        const m = output.join("").match(/pool running .*stratum=([\d,]+)/);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!.split(",").map(Number));
+          return;
+        }
+      }
+    })();
+  });
+  expect(ports).toHaveLength(2);
+
+  const miner = await startMiner({
+    url: `stratum+tcp://127.0.0.1:${ports[0]}`,
+    user: "kaspadev:qr0lr4ml9fn3chekrqmjdkergxl93l4wrk3dankcgvjq776s9wn9j6n4stne3.e2e",
+  });
+  await miner.firstAccepted;
+  await Bun.sleep(500);
+  const accepted = miner.stats().accepted;
+  await miner.stop();
+  expect(accepted).toBeGreaterThan(0);
+
+  pool.kill("SIGTERM");
+  expect(await pool.exited).toBe(0);
+  const stderr = await new Response(pool.stderr).text();
+  expect(stderr).not.toContain("    at ");
+
+  const db = await openDatabase({ url: null, embeddedPath: join(dir, "db") });
+  try {
+    const rows = await db.query<{ n: string }>("SELECT count(*)::text AS n FROM shares WHERE worker = 'e2e'");
+    expect(Number(rows[0]!.n)).toBeGreaterThanOrEqual(accepted);
+  } finally {
+    await db.close();
+  }
+}, 90_000);
