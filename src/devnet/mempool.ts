@@ -13,6 +13,8 @@ import { BadParams, RpcError } from "./errors.ts";
 import { ADDRESS_PREFIX } from "./network.ts";
 import { outpointKey, type Outpoint, type UtxoDiff, type UtxoRecord, type UtxoSet } from "./utxo.ts";
 
+/** 29 billion KAS, the consensus cap on any amount. */
+const MAX_SOMPI = 29_000_000_000n * 100_000_000n;
 /** Consensus block storage-mass limit, which the mempool applies per transaction (node-rpc.md §8). */
 const MAX_STORAGE_MASS = 500_000n;
 /** The node's daa score for outputs of transactions still in the mempool (constants::UNACCEPTED_DAA_SCORE). */
@@ -77,7 +79,10 @@ export class Mempool {
 
     if (tx.inputs.length === 0) reject("transaction has no inputs");
     if (new Set(keys).size !== keys.length) reject("transaction has duplicate inputs");
-    tx.outputs.forEach((o, i) => o.value === 0n && reject(`transaction output ${i} has zero value`));
+    tx.outputs.forEach((o, i) => {
+      if (o.value === 0n) reject(`transaction output ${i} has zero value`);
+      if (o.value > MAX_SOMPI) reject(`transaction output ${i} value is higher than the max allowed of ${MAX_SOMPI}`);
+    });
 
     const entries = tx.inputs.map((input) => this.entryFor(input.previousOutpoint) ?? reject(`transaction ${id} is an orphan where orphan is disallowed`));
     const daa = this.opts.daaScore();

@@ -227,9 +227,10 @@ describe("rejections", () => {
     await accepted(build([coin], [[BOB, KAS], [ALICE.address, KAS - MIN_FEE_1_IN_2_OUT]]));
   });
 
-  test("a zero-value output is rejected", async () => {
+  test("a zero-value output, or one above 29 billion KAS, is rejected", async () => {
     const coin = fund(2n * KAS);
     await rejected(build([coin], [[BOB, 0n], [ALICE.address, KAS]]), "transaction output 0 has zero value");
+    await rejected(build([coin], [[BOB, KAS], [ALICE.address, 2_900_000_000n * 10n ** 9n + 1n]]), "transaction output 1 value is higher than the max allowed of 2900000000000000000");
   });
 
   test("outputs above the inputs are rejected", async () => {
