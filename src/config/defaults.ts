@@ -23,7 +23,7 @@ export const defaults: ConfigInput = {
     ban: { enabled: true, invalidRatio: 0.5, minShares: 50, durationSeconds: 600 },
   },
   api: { host: "127.0.0.1", port: 8080 },
-  treasury: { fee: 1, address: DEVNET_POOL_ADDRESS },
+  treasury: { fee: 1, address: DEVNET_POOL_ADDRESS, coinbaseMaturity: 1000 },
   pplns: { factor: 2 },
   payments: { intervalMinutes: 60, thresholdKas: 10 },
   database: { url: null, embeddedPath: "./data/pglite" },

@@ -59,6 +59,7 @@ export const configSchema = z.strictObject({
   treasury: z.strictObject({
     fee: z.number().min(0).max(100),
     address: z.string(),
+    coinbaseMaturity: z.number().int().positive(),
   }),
   pplns: z.strictObject({ factor: positive }),
   payments: z.strictObject({ intervalMinutes: positive, thresholdKas: positive }),
