@@ -53,9 +53,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
     stops.push(() => db.close());
     // The spool lives beside the embedded database: the one folder an operator must keep across restarts.
     const spoolPath = join(dirname(config.database.embeddedPath), "shares.spool");
-    const accounting = await startPoolAccounting({
-      db, node, config, spoolPath, coinbaseMaturity: BigInt(config.treasury.coinbaseMaturity), log: log.child("pool"),
-    });
+    const accounting = await startPoolAccounting({ db, node, config, spoolPath, log: log.child("pool") });
     stops.push(() => accounting.stop());
 
     const stratum = await startStratum({ config, node, sink: accounting.sink, log: log.child("stratum") });

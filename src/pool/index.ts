@@ -1,6 +1,5 @@
 // Pool accounting: durable shares (recorder), found blocks followed to their color and reward (tracker), credits.
 
-import { join } from "node:path";
 import type { Logger } from "../common/log.ts";
 import type { Config } from "../config/types.ts";
 import type { Database } from "../db/database.ts";
@@ -10,17 +9,13 @@ import { recordFoundBlock } from "./recordBlock.ts";
 import { feeBasisPoints } from "./split.ts";
 import { trackBlocks, type BlockRewardSource } from "./tracker.ts";
 
-/** Coinbase maturity in DAA score on mainnet and testnet-10 (10 BPS × 100 s), and the devnet's default. */
-export const DEFAULT_COINBASE_MATURITY = 1000n;
-
 export interface PoolAccountingOptions {
   db: Database;
   node: BlockRewardSource;
   config: Pick<Config, "treasury" | "pplns">;
   log: Logger;
-  /** Where shares wait while the database is unreachable. Default ./data/shares.spool. */
-  spoolPath?: string;
-  coinbaseMaturity?: bigint;
+  /** Where shares wait while the database is unreachable. */
+  spoolPath: string;
   /** Milliseconds between block tracking passes. */
   pollMs?: number;
 }
@@ -37,7 +32,7 @@ export async function startPoolAccounting(o: PoolAccountingOptions): Promise<Poo
   const factor = o.config.pplns.factor;
   const recorder = await ShareRecorder.start({
     db: o.db,
-    spoolPath: o.spoolPath ?? join("data", "shares.spool"),
+    spoolPath: o.spoolPath,
     persistBlock: async (block) => {
       const added = await recordFoundBlock(o.db, block, factor);
       o.log.info(added ? "block recorded" : "block already recorded", { hash: block.hash, mode: block.mode, accepted: block.accepted });
@@ -46,7 +41,7 @@ export async function startPoolAccounting(o: PoolAccountingOptions): Promise<Poo
   });
 
   const trackerOpts = {
-    db: o.db, node: o.node, maturity: o.coinbaseMaturity ?? DEFAULT_COINBASE_MATURITY, feeBp,
+    db: o.db, node: o.node, maturity: BigInt(o.config.treasury.coinbaseMaturity), feeBp,
     poolWallet: o.config.treasury.address, log: o.log.child("blocks"),
   };
   // Passes never overlap: a slow node or database delays the next pass instead of stacking them.

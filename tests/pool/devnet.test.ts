@@ -49,8 +49,8 @@ for (const backend of backends) {
       node.start();
       const db = await openDatabase(backend);
       const accounting = await startPoolAccounting({
-        db, node, config: { treasury: { fee: FEE_PERCENT, address: POOL }, pplns: { factor: FACTOR } }, log: silentLogger,
-        spoolPath: join(tmp, `${backend.name}.spool`), coinbaseMaturity: 5n, pollMs: 100,
+        db, node, config: { treasury: { fee: FEE_PERCENT, address: POOL, coinbaseMaturity: 5 }, pplns: { factor: FACTOR } },
+        log: silentLogger, spoolPath: join(tmp, `${backend.name}.spool`), pollMs: 100,
       });
       try {
         await node.waitConnected(3000);
