@@ -149,7 +149,7 @@ for (const n of COUNTS) {
     `p50 ${f2(p.p50Ms)} ms, p99 ${f2(p.p99Ms)} ms (${f2(p.p99OutsideBroadcastsMs)} ms outside the ${p.jobsBroadcast} job broadcasts of the phase;` +
     ` ${p.accepted} accepted, ${p.rejected} rejected)`;
   console.log(`  max load:        ${Math.round(r.max.acceptedPerSecond)} accepted shares/s, ${phase(r.max)};` +
-    ` server process CPU ${Math.round(r.serverCpuPercent)}% of one core`);
+    ` CPU of one core: server ${Math.round(r.serverCpuPercent)}%, load generator ${Math.round(r.max.generatorCpuPercent)}%`);
   console.log(`  ${FIXED_RATE} shares/s:  ${phase(r.fixed)}`);
   console.log(`  job fan-out:     ${f1(r.fanout.lastMs - r.fanout.firstMs)} ms from the first to the last connection receiving one job`);
   console.log(`  idle memory:     ${f2(r.rssPerConnectionBytes / 1024)} KB RSS per connection`);

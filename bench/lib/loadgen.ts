@@ -173,7 +173,7 @@ function submit(c: Conn): boolean {
   return true;
 }
 
-function summarise(r: Recorder, sent: number, seconds: number, offered: number | null, jobsBefore: number): PhaseResult {
+function summarise(r: Recorder, sent: number, seconds: number, offered: number | null, jobsBefore: number, cpuUsed: NodeJS.CpuUsage): PhaseResult {
   const sorted = Float64Array.from(r.latencies).sort();
   const broadcasts = [...arrivals.values()].slice(jobsBefore);
   const quiet = r.latencies.filter((lat, i) => {
@@ -181,6 +181,7 @@ function summarise(r: Recorder, sent: number, seconds: number, offered: number |
     return !broadcasts.some((b) => from <= b.lastMs && from + lat >= b.firstMs);
   });
   return {
+    generatorCpuPercent: ((cpuUsed.user + cpuUsed.system) / 1000 / (seconds * 1000)) * 100,
     p99OutsideBroadcastsMs: percentile(Float64Array.from(quiet).sort(), 99),
     offeredPerSecond: offered, sent, accepted: r.accepted, rejected: r.rejected, seconds,
     acceptedPerSecond: r.accepted / seconds, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), rejectReasons: r.reasons,
@@ -191,6 +192,7 @@ function summarise(r: Recorder, sent: number, seconds: number, offered: number |
 async function fixedPhase(): Promise<PhaseResult> {
   const r: Recorder = (recorder = { latencies: [], sentAt: [], accepted: 0, rejected: 0, reasons: {} });
   const jobsBefore = arrivals.size;
+  const cpu = process.cpuUsage();
   const start = nowMs();
   let sent = 0;
   let next = 0;
@@ -202,15 +204,17 @@ async function fixedPhase(): Promise<PhaseResult> {
       if (elapsed >= SECONDS * 1000) clearInterval(timer), resolve();
     }, 1);
   });
+  const cpuUsed = process.cpuUsage(cpu);
   await until(() => outstanding === 0, 30_000, "fixed-phase replies");
   recorder = null;
-  return summarise(r, sent, SECONDS, RATE, jobsBefore);
+  return summarise(r, sent, SECONDS, RATE, jobsBefore, cpuUsed);
 }
 
 // Every connection keeps a small window of submits in flight, refilled on each reply, until time is up.
 async function maxPhase(): Promise<PhaseResult> {
   const window = Math.max(1, Math.ceil(2000 / CONNECTIONS));
   const jobsBefore = arrivals.size;
+  const cpu = process.cpuUsage();
   const start = nowMs();
   const deadline = start + SECONDS * 1000;
   let sent = 0;
@@ -227,9 +231,10 @@ async function maxPhase(): Promise<PhaseResult> {
   for (const c of conns) for (let k = 0; k < window; k++) if (submit(c)) sent++;
   await until(() => nowMs() >= deadline || used >= nonces.length, SECONDS * 1000 + 1000, "max phase");
   const seconds = (Math.min(nowMs(), deadline) - start) / 1000;
+  const cpuUsed = process.cpuUsage(cpu);
   await until(() => outstanding === 0, 30_000, "max-phase replies");
   recorder = null;
-  const result = summarise(r, sent, seconds, null, jobsBefore);
+  const result = summarise(r, sent, seconds, null, jobsBefore, cpuUsed);
   return { ...result, acceptedPerSecond: acceptedInTime / seconds };
 }
 

@@ -22,6 +22,8 @@ export interface PhaseResult {
   rejectReasons: Record<string, number>;
   /** New jobs the server broadcast while the phase ran: each one briefly competes with share checking. */
   jobsBroadcast: number;
+  /** The generator's own CPU over the phase: near 100% means it, not the server, set the pace. */
+  generatorCpuPercent: number;
   /** p99 over the shares that were not in flight while a job was reaching the connections. */
   p99OutsideBroadcastsMs: number;
 }
