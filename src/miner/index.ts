@@ -34,6 +34,10 @@ export interface Miner {
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 10_000;
 
+/**
+ * Resolves after the first connection attempt. A pool that is down or drops the connection is retried with
+ * backoff (250 ms doubling to 10 s) until stop(); stats().lastError says what went wrong last.
+ */
 export async function startMiner(opts: MinerOptions): Promise<Miner> {
   const address = parseStratumUrl(opts.url);
   const threads = opts.threads ?? 1;
