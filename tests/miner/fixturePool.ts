@@ -60,10 +60,10 @@ export class FixturePool {
     return `stratum+tcp://127.0.0.1:${this.listener.port}`;
   }
 
-  start(): this {
+  start(port = 0): this {
     this.listener = Bun.listen<Conn>({
       hostname: "127.0.0.1",
-      port: 0,
+      port,
       socket: {
         open: (socket) => {
           const id = this.nextConn++;

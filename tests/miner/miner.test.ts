@@ -87,6 +87,18 @@ describe("CPU miner against a scripted pool", () => {
     expect(miner.stats().lastError).toContain("disconnected");
   });
 
+  test("a pool that is down at start is retried until it comes up", async () => {
+    const probe = new FixturePool({ difficultyLog2: DIFF_LOG2 }).start();
+    const url = probe.url;
+    probe.stop();
+    const miner = await startMiner({ url, user: USER });
+    miners.push(miner);
+    expect(miner.stats().lastError).toStartWith("cannot connect to 127.0.0.1:");
+    pool = new FixturePool({ difficultyLog2: DIFF_LOG2 }).start(Number(url.split(":").at(-1)));
+    await withTimeout(miner.firstAccepted);
+    expect(miner.stats().accepted).toBeGreaterThanOrEqual(1);
+  });
+
   test("a harder difficulty applies to the current job at once", async () => {
     const { pool, miner } = await mine(undefined, 2);
     await withTimeout(miner.firstAccepted);
