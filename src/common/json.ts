@@ -31,3 +31,20 @@ export function toBigInt(value: unknown, what = "value"): bigint {
   if (typeof value === "string" && INTEGER.test(value)) return BigInt(value);
   throw new TypeError(`${what} is not an integer`);
 }
+
+export type JsonObject = Record<string, unknown>;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Parses one wire message that must be a JSON object; otherwise says why not. */
+export function parseJsonObject(text: string): { ok: true; value: JsonObject } | { ok: false; reason: string } {
+  let value: unknown;
+  try {
+    value = parseJson(text);
+  } catch {
+    return { ok: false, reason: "not JSON" };
+  }
+  return isJsonObject(value) ? { ok: true, value } : { ok: false, reason: "not a JSON object" };
+}

@@ -2,6 +2,7 @@
 // with one line that names the file or key at fault.
 
 import { existsSync, readFileSync } from "node:fs";
+import { isJsonObject as isObject } from "../common/json.ts";
 import { defaults } from "./defaults.ts";
 import { configSchema } from "./schema.ts";
 import { checkSemantics } from "./semantics.ts";
@@ -93,9 +94,6 @@ function deepMerge(base: Json, override: Json): Json {
   return out;
 }
 
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function formatPath(path: PropertyKey[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");

@@ -3,9 +3,8 @@
 // A message the node could not decode (bad JSON, unknown op, id that is not a u64, no params) makes it drop the
 // connection without a reply, so decodeRequest reports those as "malformed" for the server to close on.
 
-import { parseJson, stringifyJson } from "../common/json.ts";
+import { parseJsonObject, stringifyJson } from "../common/json.ts";
 import { RPC_OPS } from "./ops.ts";
-import { isObject } from "./params.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -18,13 +17,9 @@ export type ClientMessage =
   | { kind: "malformed"; reason: string };
 
 export function decodeRequest(text: string): ClientMessage {
-  let msg: unknown;
-  try {
-    msg = parseJson(text);
-  } catch {
-    return { kind: "malformed", reason: "not JSON" };
-  }
-  if (!isObject(msg)) return { kind: "malformed", reason: "not a JSON object" };
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return { kind: "malformed", reason: parsed.reason };
+  const msg = parsed.value;
   if (typeof msg.method !== "string" || !RPC_OPS.has(msg.method)) return { kind: "malformed", reason: "unknown method" };
   if (!("params" in msg)) return { kind: "malformed", reason: "missing params" };
   const { id, method, params } = msg;

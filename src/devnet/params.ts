@@ -1,6 +1,7 @@
 // Readers for request params with serde's strictness: a missing required field or a value of the wrong JSON type
 // is a BadParams (the node's "request deserialization error"); unknown fields are ignored, as serde does.
 
+import { isJsonObject as isObject } from "../common/json.ts";
 import { BadParams } from "./errors.ts";
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -8,9 +9,6 @@ const HASH_HEX = /^[0-9a-fA-F]{64}$/;
 
 export type Params = Record<string, unknown>;
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 export function asObject(value: unknown, what = "params"): Params {
   if (!isObject(value)) throw new BadParams(`${what} is not an object`);

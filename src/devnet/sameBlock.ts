@@ -2,7 +2,7 @@
 // change through the merkle root, the block hash or a mass check; the simulator is stricter and names the field,
 // so a pool that drops or rewrites a field it does not know fails loudly in tests.
 
-import { isObject } from "./params.ts";
+import { isJsonObject as isObject } from "../common/json.ts";
 
 /** Path of the first difference between template and submitted block ("" when equal), ignoring header.nonce. */
 export function firstDifference(template: unknown, submitted: unknown): string {

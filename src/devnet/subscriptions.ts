@@ -3,7 +3,8 @@
 
 import { BadParams } from "./errors.ts";
 import { encodeNotification } from "./framing.ts";
-import { asObject, isObject } from "./params.ts";
+import { isJsonObject as isObject } from "../common/json.ts";
+import { asObject } from "./params.ts";
 import type { Connection } from "./server.ts";
 import type { UtxoDiff, UtxoRecord } from "./utxo.ts";
 

@@ -1,24 +1,11 @@
 // The simulator's UTXO set with an address index, holding entries in the RPC shape (RpcUtxosByAddressesEntry) so
 // queries and utxosChanged notifications hand them out as they are.
 
-export interface Outpoint {
-  transactionId: string;
-  index: number;
-}
+// The wire shapes are the node client's: the simulator must hand out exactly what a node does.
+import type { Outpoint, UtxoEntryWithAddress } from "../node/types.ts";
 
-export interface UtxoEntry {
-  amount: bigint;
-  scriptPublicKey: string;
-  blockDaaScore: bigint;
-  isCoinbase: boolean;
-  covenantId: string | null;
-}
-
-export interface UtxoRecord {
-  address: string;
-  outpoint: Outpoint;
-  utxoEntry: UtxoEntry;
-}
+export type { Outpoint };
+export type UtxoRecord = UtxoEntryWithAddress;
 
 /** One block's effect on the UTXO set, as utxosChangedNotification reports it. */
 export interface UtxoDiff {

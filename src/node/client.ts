@@ -10,7 +10,8 @@ import {
   decodeVirtualDaaScore,
 } from "./decode.ts";
 import { NodeRpcError, NodeTimeoutError, NodeUnavailableError } from "./errors.ts";
-import { decodeServerMessage, encodeRequest, isObject } from "./framing.ts";
+import { isJsonObject as isObject } from "../common/json.ts";
+import { decodeServerMessage, encodeRequest } from "./framing.ts";
 import { withNonce } from "./template.ts";
 import type {
   BlockDagInfo, BlockRewardInfo, BlockTemplate, FeeEstimate, ServerInfo, SubmitBlockResult, UtxoEntryWithAddress,

@@ -1,8 +1,7 @@
 // Turns reply params into typed values. Each decoder throws a TypeError naming the bad field; the client reports it
 // as a malformed reply. u64 fields become bigint whatever size the node sent.
 
-import { toBigInt } from "../common/json.ts";
-import { isObject } from "./framing.ts";
+import { isJsonObject as isObject, toBigInt } from "../common/json.ts";
 import type {
   BlockColor, BlockDagInfo, BlockRewardInfo, BlockTemplate, FeeBucket, FeeEstimate, ServerInfo, SubmitBlockResult,
   UtxoEntryWithAddress, UtxosChange,

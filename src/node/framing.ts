@@ -2,7 +2,7 @@
 // "params" or "error"; notifications have a method and params but no id. Client-side decode order follows
 // workflow-rs rpc/src/client/protocol/serde_json.rs: error first, then id, then notification.
 
-import { parseJson, stringifyJson } from "../common/json.ts";
+import { isJsonObject as isObject, parseJsonObject, stringifyJson } from "../common/json.ts";
 
 export type ServerMessage =
   | { kind: "result"; id: bigint; method: string | null; params: unknown }
@@ -15,13 +15,9 @@ export function encodeRequest(id: bigint, method: string, params: object): strin
 }
 
 export function decodeServerMessage(text: string): ServerMessage {
-  let msg: unknown;
-  try {
-    msg = parseJson(text);
-  } catch {
-    return { kind: "malformed", reason: "not JSON" };
-  }
-  if (!isObject(msg)) return { kind: "malformed", reason: "not a JSON object" };
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return { kind: "malformed", reason: parsed.reason };
+  const msg = parsed.value;
   const method = typeof msg.method === "string" ? msg.method : null;
   const id = msg.id === undefined || msg.id === null ? null : readId(msg.id);
   if (id === undefined) return { kind: "malformed", reason: "id is not a u64 integer" };
@@ -42,8 +38,4 @@ function readId(value: unknown): bigint | undefined {
   if (typeof value === "bigint") return value >= 0n ? value : undefined;
   if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
   return undefined;
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
