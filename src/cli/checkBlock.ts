@@ -30,12 +30,3 @@ export async function runCheckBlock(file: string): Promise<number> {
   console.log(valid ? "valid: pow <= target" : "INVALID: pow > target");
   return valid ? 0 : 1;
 }
-
-if (import.meta.main) {
-  const file = process.argv[2];
-  if (!file) {
-    console.error("usage: check-block FILE");
-    process.exit(2);
-  }
-  process.exit(await runCheckBlock(file));
-}

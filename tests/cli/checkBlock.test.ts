@@ -8,7 +8,7 @@ import { PowState } from "../../src/kaspa/pow/index.ts";
 import { bitsToTarget } from "../../src/kaspa/target.ts";
 import { fixtureJson } from "../kaspa/helpers.ts";
 
-const SCRIPT = join(import.meta.dir, "../../src/cli/checkBlock.ts");
+const INDEX = join(import.meta.dir, "../../index.ts");
 let dir: string;
 
 beforeAll(() => {
@@ -23,7 +23,8 @@ function write(name: string, text: string): string {
 }
 
 function run(file: string) {
-  const p = Bun.spawnSync(["bun", "run", SCRIPT, file], { stdout: "pipe", stderr: "pipe" });
+  // Through the documented command, `bun run index.ts check-block FILE`.
+  const p = Bun.spawnSync(["bun", "run", INDEX, "check-block", file], { stdout: "pipe", stderr: "pipe" });
   return { code: p.exitCode, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
 }
 
