@@ -1,0 +1,238 @@
+// kill -9 through the whole pool: `bun run index.ts --devnet` is flooded over TCP stratum with valid shares,
+// killed with SIGKILL mid-flood, restarted on the same database (which replays its spool) and stopped; every
+// share the pool answered `true` must then be in the shares table exactly once. Embedded PGlite and Postgres.
+
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { parseJson } from "../../src/common/json.ts";
+import { openDatabase } from "../../src/db/index.ts";
+import { PowState } from "../../src/kaspa/pow/index.ts";
+import { difficultyToTarget } from "../../src/kaspa/target.ts";
+import { decodeJobParams } from "../../src/miner/jobParams.ts";
+import { LineSocket } from "../../src/miner/lineSocket.ts";
+import { formatNonce } from "../../src/miner/nonce.ts";
+import { createPgliteDatabase, createPostgresDatabase, type TestBackend } from "../db/backends.ts";
+
+const ADDRESS = "kaspadev:qr0lr4ml9fn3chekrqmjdkergxl93l4wrk3dankcgvjq776s9wn9j6n4stne3";
+// The lowest share difficulty the config allows: about one nonce in four is a valid share, so the test
+// finds them itself (PowState, like the pool) and sends nothing the pool would refuse.
+const SHARE_DIFFICULTY = 1e-9;
+const CONNECTIONS = 32;
+const IN_FLIGHT_PER_CONNECTION = 24;
+
+const tmp = mkdtempSync(join(tmpdir(), "kaspool-killpool-"));
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const c of cleanups) await c().catch(() => {});
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function writeConfig(dir: string): string {
+  const file = join(dir, "config.json");
+  writeFileSync(
+    file,
+    JSON.stringify({
+      node: { urls: [`ws://127.0.0.1:${20_000 + Math.floor(Math.random() * 20_000)}`] },
+      stratum: {
+        host: "127.0.0.1",
+        // No vardiff, no extranonce and one job per connection (a long job throttle): the nonces the test
+        // precomputed for a connection's job stay valid, and are stored exactly as sent.
+        ports: [{ port: 0, mode: "pplns", difficulty: SHARE_DIFFICULTY, vardiff: false, encoding: "words" }],
+        templates: { cacheSize: 5_000 },
+        jobThrottleMs: 600_000,
+        extranonceSize: 0,
+        ban: { enabled: false, invalidRatio: 0.5, minShares: 50, durationSeconds: 600 },
+      },
+      api: { port: 0 },
+      treasury: { address: ADDRESS, coinbaseMaturity: 10 },
+      database: { embeddedPath: join(dir, "db") },
+    }),
+  );
+  return file;
+}
+
+interface RunningPool {
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  port: number;
+  output: string[];
+}
+
+async function startPool(configFile: string, databaseUrl: string): Promise<RunningPool> {
+  const proc = Bun.spawn(["bun", "run", "index.ts", "--devnet", "--config", configFile], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, DEBUG: "" },
+    stdin: "ignore", stdout: "pipe", stderr: "pipe",
+  });
+  const output: string[] = [];
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`pool did not start:\n${output.join("")}`)), 20_000);
+    (async () => {
+      const decoder = new TextDecoder();
+      let up = false;
+      // Reads to the end, so the pool never blocks on a full stdout pipe.
+      for await (const chunk of proc.stdout) {
+        output.push(decoder.decode(chunk));
+        const m = up ? null : output.join("").match(/pool running .*stratum=(\d+)/);
+        if (m) {
+          up = true;
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      }
+      if (!up) reject(new Error(`pool exited before it was up:\n${output.join("")}`));
+    })();
+  });
+  return { proc, port, output };
+}
+
+interface Flooder {
+  worker: string;
+  conn: LineSocket;
+  jobId: string | null;
+  nonces: bigint[];
+  next: number;
+  nextId: number;
+  inFlight: Map<number, string>;
+  closed: boolean;
+}
+
+/**
+ * Floods the pool from CONNECTIONS sockets, each keeping IN_FLIGHT_PER_CONNECTION submits outstanding, and
+ * SIGKILLs the pool once `killAfter` shares were acknowledged. Returns every acknowledged "jobId:nonce",
+ * including replies that were already on the wire when the kill landed.
+ */
+async function floodAndKill(pool: RunningPool, killAfter: number, noncesPerConnection: number): Promise<Set<string>> {
+  const acked = new Set<string>();
+  let rejected = 0;
+  let killed = false;
+  const flooders: Flooder[] = [];
+  const submit = (f: Flooder) => {
+    if (killed || f.closed || f.next >= f.nonces.length) return;
+    const id = f.nextId++;
+    const nonce = f.nonces[f.next++]!;
+    f.inFlight.set(id, `${f.jobId}:${nonce}`);
+    f.conn.send(`{"id":${id},"method":"mining.submit","params":["${f.worker}","${f.jobId}","${formatNonce(nonce)}"]}\n`);
+  };
+  let allClosed!: () => void;
+  const closedAll = new Promise<void>((r) => (allClosed = r));
+  let closedCount = 0;
+  let jobsReady!: () => void;
+  const ready = new Promise<void>((r) => (jobsReady = r));
+  let withJob = 0;
+  const jobs = new Map<string, { params: unknown }>();
+
+  for (let i = 0; i < CONNECTIONS; i++) {
+    const f: Flooder = { worker: `${ADDRESS}.w${i}`, conn: null as unknown as LineSocket, jobId: null, nonces: [], next: 0, nextId: 3, inFlight: new Map(), closed: false };
+    f.conn = await LineSocket.connect({ host: "127.0.0.1", port: pool.port }, {
+      line(text) {
+        const msg = parseJson(text) as { id?: number | null; method?: string; params?: unknown[]; result?: unknown };
+        if (msg.method === "mining.notify") {
+          if (f.jobId === null) {
+            f.jobId = String(msg.params![0]);
+            if (!jobs.has(f.jobId)) jobs.set(f.jobId, { params: msg.params });
+            if (++withJob === CONNECTIONS) jobsReady();
+          }
+          return;
+        }
+        if (typeof msg.id !== "number") return;
+        const key = f.inFlight.get(msg.id);
+        if (key === undefined) return;
+        f.inFlight.delete(msg.id);
+        if (msg.result === true) acked.add(key);
+        else rejected++;
+        if (!killed && acked.size >= killAfter) {
+          killed = true;
+          pool.proc.kill("SIGKILL");
+        }
+        submit(f);
+      },
+      closed() {
+        f.closed = true;
+        if (++closedCount === CONNECTIONS) allClosed();
+      },
+    });
+    f.conn.send(`{"id":1,"method":"mining.subscribe","params":["kaspool-killpool/1.0"]}\n`);
+    f.conn.send(`{"id":2,"method":"mining.authorize","params":["${f.worker}","x"]}\n`);
+    flooders.push(f);
+  }
+  await ready;
+
+  // Distinct valid nonces per job; connections on the same job take disjoint slices.
+  const shareTarget = difficultyToTarget(SHARE_DIFFICULTY);
+  for (const [jobId, { params }] of jobs) {
+    const job = decodeJobParams(params, "words");
+    const state = new PowState(job.prePowHash, job.timestamp);
+    const onJob = flooders.filter((f) => f.jobId === jobId);
+    const need = onJob.length * noncesPerConnection;
+    const valid: bigint[] = [];
+    for (let n = BigInt(Math.floor(Math.random() * 2 ** 40)) << 20n; valid.length < need; n++) {
+      if (state.pow(n) < shareTarget) valid.push(n);
+    }
+    onJob.forEach((f, i) => (f.nonces = valid.slice(i * noncesPerConnection, (i + 1) * noncesPerConnection)));
+  }
+  for (const f of flooders) for (let k = 0; k < IN_FLIGHT_PER_CONNECTION; k++) submit(f);
+
+  const timeout = setTimeout(() => {
+    if (!killed) {
+      killed = true;
+      pool.proc.kill("SIGKILL");
+    }
+  }, 15_000);
+  await closedAll;
+  clearTimeout(timeout);
+  expect(await pool.proc.exited).not.toBe(0);
+  expect(rejected).toBe(0);
+  return acked;
+}
+
+async function verify(label: string, backend: TestBackend, acked: Set<string>): Promise<void> {
+  const db = await openDatabase({ url: backend.url, embeddedPath: backend.embeddedPath });
+  let rows: Array<{ job_id: string; nonce: string }>;
+  try {
+    rows = await db.query("SELECT job_id, nonce::text AS nonce FROM shares WHERE worker LIKE 'w%'");
+  } finally {
+    await db.close();
+  }
+  const stored = rows.map((r) => `${r.job_id}:${r.nonce}`);
+  const storedSet = new Set(stored);
+  const found = [...acked].filter((k) => storedSet.has(k)).length;
+  console.log(`kill -9: ${acked.size} acknowledged, ${found} found (${label}; ${stored.length} rows stored in all)`);
+  expect(acked.size).toBeGreaterThan(0);
+  expect(found).toBe(acked.size);
+  expect(stored.length).toBe(storedSet.size);
+}
+
+async function killAndRestart(label: string, backend: TestBackend, dir: string, killAfter: number): Promise<void> {
+  const configFile = writeConfig(dir);
+  const databaseUrl = backend.url ?? "";
+  const first = await startPool(configFile, databaseUrl);
+  cleanups.push(async () => void first.proc.kill("SIGKILL"));
+  const acked = await floodAndKill(first, killAfter, Math.ceil((killAfter * 2) / CONNECTIONS));
+
+  // Up again on the same database: migrations, spool replay and stratum all came back; then a clean stop.
+  const second = await startPool(configFile, databaseUrl);
+  cleanups.push(async () => void second.proc.kill("SIGKILL"));
+  // The runner installs its signal handlers just after it reports itself running.
+  await Bun.sleep(300);
+  second.proc.kill("SIGTERM");
+  expect(await second.proc.exited).toBe(0);
+  expect(await new Response(second.proc.stderr).text()).not.toContain("    at ");
+
+  await verify(label, backend, acked);
+}
+
+test("pglite: kill -9 of index.ts mid-flood loses no acknowledged share", async () => {
+  const dir = mkdtempSync(join(tmp, "pglite-"));
+  const backend: TestBackend = { ...createPgliteDatabase(), embeddedPath: join(dir, "db") };
+  await killAndRestart("pglite", backend, dir, 3_000);
+}, 60_000);
+
+const postgres = await createPostgresDatabase("killpool");
+if (postgres) cleanups.push(() => postgres.drop());
+
+test.skipIf(!postgres)("postgres: kill -9 of index.ts mid-flood loses no acknowledged share", async () => {
+  const dir = mkdtempSync(join(tmp, "pg-"));
+  await killAndRestart("postgres", postgres!, dir, 8_000);
+}, 60_000);
