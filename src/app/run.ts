@@ -31,6 +31,14 @@ export async function runPool(opts: RunOptions): Promise<number> {
   delete process.env.TREASURY_PRIVATE_KEY;
   if (config.debug) process.env.DEBUG ??= "1";
 
+  // Listen before starting anything, so a signal during start-up also stops cleanly.
+  let signalled: string | null = null;
+  const signal = new Promise<string>((resolve) => {
+    const on = (name: string) => () => resolve((signalled = name));
+    process.once("SIGINT", on("SIGINT"));
+    process.once("SIGTERM", on("SIGTERM"));
+  });
+
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((e) => log.error("stop failed", { error: String(e) }));
@@ -47,7 +55,11 @@ export async function runPool(opts: RunOptions): Promise<number> {
     const node = new NodeClient({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("node") });
     node.start();
     stops.push(() => node.close());
-    await waitUntilReady(node, config);
+    await Promise.race([waitUntilReady(node, config, () => signalled !== null), signal]);
+    if (signalled) {
+      await stopAll();
+      return 0;
+    }
 
     const db = await openDatabase({ url: config.database.url, embeddedPath: config.database.embeddedPath, log: log.child("db") });
     stops.push(() => db.close());
@@ -65,19 +77,15 @@ export async function runPool(opts: RunOptions): Promise<number> {
     return 1;
   }
 
-  const signal = await new Promise<string>((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
-  log.info("stopping", { signal });
+  log.info("stopping", { signal: await signal });
   await stopAll();
   return 0;
 }
 
 /** Mining on an unsynced node, one without a UTXO index or on the wrong network would waste work. */
-async function waitUntilReady(node: NodeClient, config: Config): Promise<void> {
+async function waitUntilReady(node: NodeClient, config: Config, stopped: () => boolean): Promise<void> {
   let lastReason = "";
-  for (;;) {
+  while (!stopped()) {
     try {
       await node.waitConnected(5_000);
       const reason = await checkNodeReady(node, config.network);
