@@ -47,6 +47,7 @@ export class ShareRecorder implements ShareSink {
   private readonly retryMs: number;
   private readonly persistBlock: (block: FoundBlock) => Promise<unknown>;
   private pending: Pending[] = [];
+  private pendingBlocks = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<void> | null = null;
@@ -106,10 +107,23 @@ export class ShareRecorder implements ShareSink {
   private enqueue(record: SpoolRecord, urgent: boolean): Promise<void> {
     if (this.stopped) return Promise.reject(new Error("share recorder is stopped"));
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ record, resolve, reject } as Pending);
-      if (urgent || this.pending.length >= this.maxBatch) this.kick();
+      const entry = { record, resolve, reject } as Pending;
+      const at = record.kind === "share" ? this.blockAfter(record.share.timestamp) : -1;
+      if (at < 0) this.pending.push(entry);
+      else this.pending.splice(at, 0, entry);
+      if (record.kind === "block") this.pendingBlocks++;
+      // A block waits one microtask: stratum records the block's own share right after the block, and that
+      // share (accepted when the block was found) must be in the database before the block's PPLNS window is cut.
+      if (urgent) queueMicrotask(() => this.kick());
+      else if (this.pending.length >= this.maxBatch) this.kick();
       else if (!this.timer && !this.running) this.timer = setTimeout(() => this.kick(), this.maxDelayMs);
     });
+  }
+
+  /** Queue position of the first waiting block found at or after `timestamp`, or -1. */
+  private blockAfter(timestamp: number): number {
+    if (this.pendingBlocks === 0) return -1;
+    return this.pending.findIndex((p) => p.record.kind === "block" && p.record.block.foundAt >= timestamp);
   }
 
   private kick(): void {
@@ -139,7 +153,10 @@ export class ShareRecorder implements ShareSink {
 
   /** Up to maxBatch shares, or a single block (blocks keep their place in the order). */
   private takeBatch(): Pending[] {
-    if (this.pending[0].record.kind === "block") return this.pending.splice(0, 1);
+    if (this.pending[0].record.kind === "block") {
+      this.pendingBlocks--;
+      return this.pending.splice(0, 1);
+    }
     let n = 0;
     while (n < this.pending.length && n < this.maxBatch && this.pending[n].record.kind === "share") n++;
     return this.pending.splice(0, n);
