@@ -100,3 +100,24 @@ function withPassword(url: string, password: string): string {
   u.password = password;
   return u.toString();
 }
+
+test("with no node answering, the pool waits and says why, then stops cleanly", async () => {
+  const file = join(dir, "nonode.json");
+  writeFileSync(file, JSON.stringify({
+    node: { urls: [`ws://127.0.0.1:${devnetPort + 2}`] },
+    stratum: { host: "127.0.0.1", ports: [{ port: 0 }] },
+    api: { port: 0 },
+    database: { embeddedPath: join(dir, "db3") },
+  }));
+  const pool = Bun.spawn(["bun", "run", "index.ts", "--config", file], { env: { ...process.env, DEBUG: "" }, stdout: "pipe", stderr: "pipe" });
+  let stderr = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of pool.stderr) {
+    stderr += decoder.decode(chunk);
+    if (stderr.includes("waiting for the node")) break;
+  }
+  expect(stderr).toContain(`ws://127.0.0.1:${devnetPort + 2}`);
+  pool.kill("SIGTERM");
+  expect(await pool.exited).toBe(0);
+  expect(stderr).not.toContain("    at ");
+}, 30_000);
