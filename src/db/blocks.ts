@@ -4,7 +4,7 @@ import type { PortMode } from "../config/types.ts";
 import type { FoundBlock } from "../shares/types.ts";
 import type { Queryable } from "./database.ts";
 
-export type BlockStatus = "rejected" | "confirming" | "red" | "matured" | "credited";
+export type BlockStatus = "rejected" | "confirming" | "red" | "orphaned" | "matured" | "credited";
 
 export interface WindowRow {
   address: string;
@@ -45,17 +45,52 @@ export async function windowOf(q: Queryable, hash: string): Promise<WindowRow[]>
   return rows.map((r) => ({ address: r.address, worker: r.worker, weight: BigInt(r.weight), shareCount: Number(r.share_count) }));
 }
 
+/** Accepted PPLNS blocks recorded more than `graceMs` ago whose window is not cut yet. */
+export async function blocksAwaitingWindow(q: Queryable, graceMs: number): Promise<string[]> {
+  const rows = await q.query<{ hash: string }>(
+    `SELECT hash FROM blocks WHERE window_cut_at IS NULL AND mode = 'pplns' AND status <> 'rejected'
+       AND recorded_at <= now() - make_interval(secs => $1::float8 / 1000) ORDER BY found_at, hash`,
+    [graceMs],
+  );
+  return rows.map((r) => r.hash);
+}
+
+/** Locks an accepted PPLNS block whose window is not cut yet; null if there is no such block. */
+export async function lockWindowlessBlock(q: Queryable, hash: string): Promise<{ foundAt: string; networkDifficulty: number } | null> {
+  const [row] = await q.query<{ found_at: string; network_difficulty: number }>(
+    `SELECT found_at::text AS found_at, network_difficulty FROM blocks
+     WHERE hash = $1 AND window_cut_at IS NULL AND mode = 'pplns' AND status <> 'rejected' FOR UPDATE`,
+    [hash.toLowerCase()],
+  );
+  return row ? { foundAt: row.found_at, networkDifficulty: Number(row.network_difficulty) } : null;
+}
+
 export interface OpenBlock {
   hash: string;
   mode: PortMode;
   status: "confirming" | "matured";
+  daaScore: bigint;
+  finderAddress: string;
+  /** Set once a fallback follow matched the block with the coinbase output that pays it. */
+  reward: { amount: bigint; outpoint: string; daaScore: bigint } | null;
 }
 
 /** Blocks still waiting for their color, maturity or credit, oldest first. */
 export async function openBlocks(q: Queryable): Promise<OpenBlock[]> {
-  return q.query<OpenBlock>(
-    `SELECT hash, mode, status FROM blocks WHERE status IN ('confirming', 'matured') ORDER BY found_at, hash`,
+  const rows = await q.query<{
+    hash: string; mode: PortMode; status: "confirming" | "matured"; daa_score: string; finder_address: string;
+    reward: string | null; reward_outpoint: string | null; reward_daa_score: string | null;
+  }>(
+    `SELECT hash, mode, status, daa_score::text AS daa_score, finder_address, reward::text AS reward, reward_outpoint,
+       reward_daa_score::text AS reward_daa_score
+     FROM blocks WHERE status IN ('confirming', 'matured') ORDER BY found_at, hash`,
   );
+  return rows.map((r) => ({
+    hash: r.hash, mode: r.mode, status: r.status, daaScore: BigInt(r.daa_score), finderAddress: r.finder_address,
+    reward: r.reward_outpoint && r.reward !== null && r.reward_daa_score !== null
+      ? { amount: BigInt(r.reward), outpoint: r.reward_outpoint, daaScore: BigInt(r.reward_daa_score) }
+      : null,
+  }));
 }
 
 export interface BlockProgress {
@@ -64,20 +99,40 @@ export interface BlockProgress {
   mergingBlockHash: string | null;
 }
 
+export type BlockOutcome = { status: "confirming" | "red" | "orphaned" } | { status: "matured"; reward: bigint };
+
 /** Records what the node says about a confirming block; `matured` carries the reward once it is final. */
-export async function updateBlockProgress(
-  q: Queryable,
-  hash: string,
-  p: BlockProgress,
-  outcome: { status: "confirming" | "red" } | { status: "matured"; reward: bigint },
-): Promise<void> {
+export async function updateBlockProgress(q: Queryable, hash: string, p: BlockProgress, outcome: BlockOutcome): Promise<void> {
   await q.query(
     `UPDATE blocks SET color = $2, confirmations = $3, merging_block_hash = $4, status = $5,
-       reward = $6, matured_at = CASE WHEN $5 = 'matured' THEN now() ELSE matured_at END, updated_at = now()
+       reward = CASE WHEN $5 = 'matured' THEN $6::numeric WHEN $5 = 'confirming' THEN reward END,
+       matured_at = CASE WHEN $5 = 'matured' THEN now() ELSE matured_at END, updated_at = now()
      WHERE hash = $1 AND status = 'confirming'`,
     [hash.toLowerCase(), p.color, p.confirmations, p.mergingBlockHash, outcome.status,
       outcome.status === "matured" ? outcome.reward : null],
   );
+}
+
+/** Of these outpoints, the ones some block already claimed as its reward. */
+export async function claimedOutpoints(q: Queryable, outpoints: readonly string[]): Promise<Set<string>> {
+  if (outpoints.length === 0) return new Set();
+  const rows = await q.query<{ reward_outpoint: string }>(
+    "SELECT reward_outpoint FROM blocks WHERE reward_outpoint = ANY($1::text[])", [outpoints]);
+  return new Set(rows.map((r) => r.reward_outpoint));
+}
+
+/** Ties a blue block to the coinbase output that pays it; false if that output is claimed already. */
+export async function claimReward(
+  q: Queryable, hash: string, reward: { amount: bigint; outpoint: string; daaScore: bigint },
+): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE blocks SET reward = $2, reward_outpoint = $3, reward_daa_score = $4, color = 'blue', updated_at = now()
+     WHERE hash = $1 AND status = 'confirming' AND reward_outpoint IS NULL
+       AND NOT EXISTS (SELECT 1 FROM blocks WHERE reward_outpoint = $3)
+     RETURNING hash`,
+    [hash.toLowerCase(), reward.amount, reward.outpoint, reward.daaScore],
+  );
+  return rows.length === 1;
 }
 
 export interface LockedBlock {
@@ -85,16 +140,21 @@ export interface LockedBlock {
   mode: PortMode;
   status: BlockStatus;
   reward: bigint | null;
+  windowCut: boolean;
 }
 
 /** Reads a block under a row lock, so two crediting runs cannot both see it uncredited. */
 export async function lockBlock(q: Queryable, hash: string): Promise<LockedBlock | null> {
-  const [row] = await q.query<{ hash: string; mode: PortMode; status: BlockStatus; reward: string | null }>(
-    `SELECT hash, mode, status, reward::text AS reward FROM blocks WHERE hash = $1 FOR UPDATE`,
+  const [row] = await q.query<{ hash: string; mode: PortMode; status: BlockStatus; reward: string | null; window_cut: boolean }>(
+    `SELECT hash, mode, status, reward::text AS reward, window_cut_at IS NOT NULL AS window_cut FROM blocks
+     WHERE hash = $1 FOR UPDATE`,
     [hash.toLowerCase()],
   );
   if (!row) return null;
-  return { hash: row.hash, mode: row.mode, status: row.status, reward: row.reward === null ? null : BigInt(row.reward) };
+  return {
+    hash: row.hash, mode: row.mode, status: row.status, reward: row.reward === null ? null : BigInt(row.reward),
+    windowCut: row.window_cut,
+  };
 }
 
 export async function markCredited(q: Queryable, hash: string): Promise<void> {

@@ -37,10 +37,10 @@ export interface WindowShare {
   difficulty: number;
 }
 
-/** Calls `take` with PPLNS shares accepted at or before `until` (ms), newest first, until it returns false. */
+/** Calls `take` with PPLNS shares accepted at or before `until` (a timestamptz), newest first, until it returns false. */
 export async function scanPplnsSharesNewestFirst(
   q: Queryable,
-  until: number,
+  until: string,
   take: (share: WindowShare) => boolean,
 ): Promise<void> {
   // Keyset paging on (accepted_at, job_id, nonce); accepted_at travels as text so microseconds survive.
@@ -55,7 +55,7 @@ export async function scanPplnsSharesNewestFirst(
         )
       : await q.query(
           `SELECT address, worker, difficulty, accepted_at::text AS at, job_id, nonce::text AS nonce FROM shares
-           WHERE mode = 'pplns' AND accepted_at <= to_timestamp($1 / 1000.0)
+           WHERE mode = 'pplns' AND accepted_at <= $1::timestamptz
            ORDER BY accepted_at DESC, job_id DESC, nonce DESC LIMIT $2`,
           [until, PAGE_SIZE],
         );

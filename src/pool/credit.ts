@@ -8,7 +8,7 @@ import { splitReward } from "./split.ts";
 /** The ledger's miner_id for the pool's own account (fees, and rewards of blocks with an empty window). */
 export const POOL_ACCOUNT = "pool";
 
-export type CreditResult = "credited" | "solo" | "not-matured" | "already-credited";
+export type CreditResult = "credited" | "solo" | "not-matured" | "window-pending" | "already-credited";
 
 /**
  * Credits one matured block. The block row is locked and its status moves to 'credited' in the same
@@ -21,6 +21,7 @@ export async function creditBlock(db: Database, hash: string, feeBp: bigint, poo
     if (!block) throw new Error(`unknown block ${hash}`);
     if (block.status === "credited") return "already-credited";
     if (block.status !== "matured" || block.reward === null) return "not-matured";
+    if (block.mode === "pplns" && !block.windowCut) return "window-pending";
     if (block.mode === "solo") {
       await markCredited(tx, hash);
       return "solo";

@@ -7,17 +7,27 @@ import { ShareRecorder } from "../shares/recorder.ts";
 import type { ShareSink } from "../shares/types.ts";
 import { recordFoundBlock } from "./recordBlock.ts";
 import { feeBasisPoints } from "./split.ts";
-import { trackBlocks, type BlockRewardSource } from "./tracker.ts";
+import { BlockTracker, type BlockNode } from "./tracker.ts";
 
 export interface PoolAccountingOptions {
   db: Database;
-  node: BlockRewardSource;
+  node: BlockNode;
   config: Pick<Config, "treasury" | "pplns">;
   log: Logger;
   /** Where shares wait while the database is unreachable. */
   spoolPath: string;
   /** Milliseconds between block tracking passes. */
   pollMs?: number;
+  /**
+   * DAA scores after which a block the node still cannot place is orphaned. Default 6,000: ten minutes at
+   * 10 blocks per second, far beyond any merge delay of a block that made it into the DAG.
+   */
+  orphanAfterDaa?: bigint;
+  /**
+   * Milliseconds between recording a block and cutting its PPLNS window. Default 15,000: longer than a
+   * block submission can keep a share accepted before the block from reaching the recorder.
+   */
+  windowGraceMs?: number;
 }
 
 export interface PoolAccounting {
@@ -34,21 +44,22 @@ export async function startPoolAccounting(o: PoolAccountingOptions): Promise<Poo
     db: o.db,
     spoolPath: o.spoolPath,
     persistBlock: async (block) => {
-      const added = await recordFoundBlock(o.db, block, factor);
+      const added = await recordFoundBlock(o.db, block);
       o.log.info(added ? "block recorded" : "block already recorded", { hash: block.hash, mode: block.mode, accepted: block.accepted });
     },
     log: o.log.child("shares"),
   });
 
-  const trackerOpts = {
-    db: o.db, node: o.node, maturity: BigInt(o.config.treasury.coinbaseMaturity), feeBp,
-    poolWallet: o.config.treasury.address, log: o.log.child("blocks"),
-  };
+  const tracker = new BlockTracker({
+    db: o.db, node: o.node, maturity: BigInt(o.config.treasury.coinbaseMaturity), orphanAfterDaa: o.orphanAfterDaa ?? 6_000n,
+    feeBp, poolWallet: o.config.treasury.address, pplnsFactor: factor, windowGraceMs: o.windowGraceMs ?? 15_000,
+    log: o.log.child("blocks"),
+  });
   // Passes never overlap: a slow node or database delays the next pass instead of stacking them.
   let pass: Promise<void> | null = null;
   const trackNow = async () => {
     while (pass) await pass;
-    pass = trackBlocks(trackerOpts).finally(() => (pass = null));
+    pass = tracker.pass().finally(() => (pass = null));
     return pass;
   };
   let stopped = false;

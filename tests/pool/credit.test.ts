@@ -5,7 +5,7 @@ import { openDatabase, type Database } from "../../src/db/database.ts";
 import { insertShares } from "../../src/db/shares.ts";
 import { updateBlockProgress } from "../../src/db/blocks.ts";
 import { creditBlock, POOL_ACCOUNT } from "../../src/pool/credit.ts";
-import { recordFoundBlock } from "../../src/pool/recordBlock.ts";
+import { cutWindow, recordFoundBlock } from "../../src/pool/recordBlock.ts";
 import { judgeRewardInfo } from "../../src/pool/tracker.ts";
 import type { AcceptedShare, FoundBlock } from "../../src/shares/types.ts";
 import { testBackends } from "../db/backends.ts";
@@ -54,17 +54,21 @@ for (const backend of backends) {
         share("kaspa:b", 6, T0 - 200), share("kaspa:z", 100, T0 - 100, "solo"), share("kaspa:c", 8, T0 + 5_000),
       ]);
       const b = found();
-      expect(await recordFoundBlock(db, b, 2)).toBe(true);
-      expect(await recordFoundBlock(db, { ...b, worker: "again" }, 2)).toBe(false);
+      expect(await recordFoundBlock(db, b)).toBe(true);
+      expect(await recordFoundBlock(db, { ...b, worker: "again" })).toBe(false);
+      expect(await creditBlock(db, b.hash, 100n, POOL)).toBe("not-matured");
+      await mature(db, b.hash, 1n);
+      expect(await creditBlock(db, b.hash, 100n, POOL)).toBe("window-pending");
+      expect(await cutWindow(db, b.hash, 2)).toBe(true);
+      expect(await cutWindow(db, b.hash, 2)).toBe(false);
       const win = await db.query<{ address: string; weight: string; share_count: number }>(
         "SELECT address, weight::text AS weight, share_count FROM block_windows WHERE block_hash = $1 ORDER BY address", [b.hash]);
       expect(win.map((w) => [w.address, w.weight, Number(w.share_count)])).toEqual([
         ["kaspa:a", (10n << 64n).toString(), 1], ["kaspa:b", (10n << 64n).toString(), 2],
       ]);
 
-      expect(await creditBlock(db, b.hash, 100n, POOL)).toBe("not-matured");
       const reward = 2n ** 63n + 12_345n;
-      await mature(db, b.hash, reward);
+      await db.query("UPDATE blocks SET reward = $2 WHERE hash = $1", [b.hash, reward]);
       const [r1, r2] = await Promise.all([creditBlock(db, b.hash, 100n, POOL), creditBlock(db, b.hash, 100n, POOL)]);
       expect([r1, r2].sort()).toEqual(["already-credited", "credited"]);
       expect(await creditBlock(db, b.hash, 100n, POOL)).toBe("already-credited");
@@ -88,7 +92,8 @@ for (const backend of backends) {
       const many = Array.from({ length: 12_000 }, (_, i) => ({ ...share(`kaspa:p${i % 3}`, 1, at), jobId: `page${i % 7}` }));
       await insertShares(db, many);
       const b = found({ foundAt: at, networkDifficulty: 5_000 }); // window: 10,000 shares of difficulty 1
-      await recordFoundBlock(db, b, 2);
+      await recordFoundBlock(db, b);
+      await cutWindow(db, b.hash, 2);
       const [w] = await db.query<{ n: string; weight: string }>(
         "SELECT sum(share_count)::text AS n, sum(weight)::text AS weight FROM block_windows WHERE block_hash = $1", [b.hash]);
       expect(w).toEqual({ n: "10000", weight: (10_000n << 64n).toString() });
@@ -101,16 +106,18 @@ for (const backend of backends) {
       const before = await balances(db);
 
       const red = found({ foundAt: T0 + 20_000 });
-      await recordFoundBlock(db, red, 2);
+      await recordFoundBlock(db, red);
+      await cutWindow(db, red.hash, 2);
       await updateBlockProgress(db, red.hash, { color: "red", confirmations: 5n, mergingBlockHash: null }, { status: "red" });
       expect(await creditBlock(db, red.hash, 100n, POOL)).toBe("not-matured");
 
       const rejected = found({ accepted: false, rejectReason: "blockInvalid", foundAt: T0 + 20_000 });
-      await recordFoundBlock(db, rejected, 2);
+      await recordFoundBlock(db, rejected);
+      expect(await cutWindow(db, rejected.hash, 2)).toBe(false);
       expect(await db.query("SELECT 1 FROM block_windows WHERE block_hash = $1", [rejected.hash])).toHaveLength(0);
 
       const solo = found({ mode: "solo", foundAt: T0 + 20_000 });
-      await recordFoundBlock(db, solo, 2);
+      await recordFoundBlock(db, solo);
       await mature(db, solo.hash, 500_000_000n);
       expect(await creditBlock(db, solo.hash, 100n, POOL)).toBe("solo");
       const [s] = await db.query<{ status: string; reward: string }>("SELECT status, reward::text AS reward FROM blocks WHERE hash = $1", [solo.hash]);

@@ -50,7 +50,7 @@ for (const backend of backends) {
       const db = await openDatabase(backend);
       const accounting = await startPoolAccounting({
         db, node, config: { treasury: { fee: FEE_PERCENT, address: POOL, coinbaseMaturity: 5 }, pplns: { factor: FACTOR } },
-        log: silentLogger, spoolPath: join(tmp, `${backend.name}.spool`), pollMs: 100,
+        log: silentLogger, spoolPath: join(tmp, `${backend.name}.spool`), pollMs: 100, windowGraceMs: 500,
       });
       try {
         await node.waitConnected(3000);
