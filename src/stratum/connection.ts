@@ -19,7 +19,7 @@ import {
   errorLine, MalformedRequest, notificationLine, notifyParams, parseRequest, resultLine, setExtranonceParams,
   subscribeResult, type RequestId, type StratumRequest,
 } from "./protocol.ts";
-import { validateShare, type ValidShare } from "./shareValidator.ts";
+import { validateShare, type ShareContext, type ValidShare } from "./shareValidator.ts";
 import { HASHRATE_WINDOW_SECONDS, type StatsCounters } from "./stats.ts";
 import { snapStartDifficulty, VardiffWindow } from "./vardiff.ts";
 
@@ -68,6 +68,8 @@ export class StratumConnection {
   private pendingJob: Job | null = null;
   private throttleTimer: ReturnType<typeof setTimeout> | null = null;
 
+  /** Kept in step with login and extranonce, so a share allocates no context. */
+  private readonly shareContext: ShareContext;
   readonly meter: HashrateMeter;
   private readonly ratio: ShareRatio;
   accepted = 0;
@@ -78,6 +80,7 @@ export class StratumConnection {
     this.lastVardiffCheck = now;
     this.miner = classifyMiner("", ctx.port.encoding);
     this.history = new JobHistory(ctx.config.stratum.templates.cacheSize);
+    this.shareContext = { authorized: false, extranonce: "", history: this.history, lookup: (id) => this.follower?.job(id) };
     this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
     this.ratio = new ShareRatio(ctx.config.stratum.ban);
   }
@@ -165,6 +168,7 @@ export class StratumConnection {
       return false;
     }
     this.extranonce = extranonce;
+    this.shareContext.extranonce = extranonce;
     return true;
   }
 
@@ -176,6 +180,7 @@ export class StratumConnection {
     }
     if (this.extranonce === null && !this.assignExtranonce()) return;
     this.login = login;
+    this.shareContext.authorized = true;
     this.difficulty = this.startDifficulty(req.params[1]);
     const payAddress = this.ctx.port.mode === "solo" ? login.address : this.ctx.config.treasury.address;
     this.follower = this.ctx.hub.acquire(payAddress);
@@ -234,15 +239,7 @@ export class StratumConnection {
     const now = Date.now();
     let share: ValidShare;
     try {
-      share = validateShare(
-        {
-          authorized: this.login !== null,
-          extranonce: this.extranonce ?? "",
-          history: this.history,
-          lookup: (id) => this.follower?.job(id),
-        },
-        req.params,
-      );
+      share = validateShare(this.shareContext, req.params);
     } catch (err) {
       if (!(err instanceof StratumError)) throw err;
       this.rejected++;

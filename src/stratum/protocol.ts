@@ -23,7 +23,10 @@ export class MalformedRequest extends Error {
 export function parseRequest(line: string): StratumRequest {
   let msg: unknown;
   try {
-    msg = parseJson(line);
+    // parseJson's reviver runs for every value; plain JSON.parse is the same whenever no number lost precision,
+    // which is every line a miner normally sends.
+    msg = JSON.parse(line);
+    if (hasInexactNumber(msg)) msg = parseJson(line);
   } catch {
     throw new MalformedRequest("Malformed JSON");
   }
@@ -35,12 +38,26 @@ export function parseRequest(line: string): StratumRequest {
   return { id, method: m.method, params: (m.params as unknown[] | undefined) ?? [] };
 }
 
+/** A number JSON.parse may have rounded (a u64 above 2^53); parseJson must decide what it was. */
+function hasInexactNumber(value: unknown): boolean {
+  if (typeof value === "number") return !Number.isSafeInteger(value);
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasInexactNumber(v)) return true;
+    return false;
+  }
+  for (const key in value) if (hasInexactNumber((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 function readId(id: unknown): RequestId {
   if (typeof id === "number" || typeof id === "string" || typeof id === "bigint") return id;
   return null;
 }
 
 export function resultLine(id: RequestId, result: unknown): string {
+  // The accepted-share reply is the hottest line: built without the bigint-aware replacer when the id allows.
+  if (result === true && (typeof id === "number" || id === null)) return `{"id":${JSON.stringify(id)},"result":true,"error":null}\n`;
   return stringifyJson({ id, result, error: null }) + "\n";
 }
 

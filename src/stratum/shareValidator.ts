@@ -47,23 +47,27 @@ export function validateShare(ctx: ShareContext, params: unknown[]): ValidShare 
   const claimedId = jobIdParam(params[1]);
   const claimedSent = claimedId === null ? undefined : ctx.history.get(claimedId);
   const claimedJob = claimedSent && ctx.lookup(claimedSent.id);
-  const claimed = claimedSent && claimedJob ? { sent: claimedSent, job: claimedJob } : null;
-  if (!claimed && ctx.history.size === 0) throw errors.jobNotFound();
+  if (!claimedJob && ctx.history.size === 0) throw errors.jobNotFound();
 
   const nonce = resolveNonce(nonceParam(params), ctx.extranonce);
 
-  let chosen: { sent: SentJob; job: Job; pow: bigint } | null = claimed ? { ...claimed, pow: claimed.job.pow.pow(nonce) } : null;
-  if (!chosen || chosen.pow >= chosen.sent.shareTarget) chosen = searchRecent(ctx, claimed?.sent.id, nonce) ?? chosen;
-  if (!chosen) throw errors.jobNotFound();
+  let sent = claimedJob ? claimedSent : undefined;
+  let job = claimedJob;
+  let pow = job ? job.pow.pow(nonce) : 0n;
+  if (!sent || pow >= sent.shareTarget) {
+    const found = searchRecent(ctx, sent?.id, nonce);
+    if (found) ({ sent, job, pow } = found);
+  }
+  if (!sent || !job) throw errors.jobNotFound();
 
-  if (chosen.job.submitted.has(nonce)) throw errors.duplicate();
-  chosen.job.submitted.add(nonce);
+  if (job.submitted.has(nonce)) throw errors.duplicate();
+  job.submitted.add(nonce);
 
-  if (chosen.pow >= chosen.sent.shareTarget) throw errors.lowDifficulty();
-  return { job: chosen.job, sent: chosen.sent, nonce, pow: chosen.pow, isBlock: chosen.pow <= chosen.job.target };
+  if (pow >= sent.shareTarget) throw errors.lowDifficulty();
+  return { job, sent, nonce, pow, isBlock: pow <= job.target };
 }
 
-function searchRecent(ctx: ShareContext, skipId: string | undefined, nonce: bigint) {
+function searchRecent(ctx: ShareContext, skipId: string | undefined, nonce: bigint): { sent: SentJob; job: Job; pow: bigint } | null {
   for (const sent of ctx.history.recent(JOB_SEARCH_DEPTH)) {
     if (sent.id === skipId) continue;
     const job = ctx.lookup(sent.id);
