@@ -15,8 +15,11 @@ export interface ShareRecorderOptions {
   log?: Logger;
   /** Most shares written by one statement. */
   maxBatch?: number;
-  /** How long an idle recorder waits for company before writing a lone share. */
-  maxDelayMs?: number;
+  /**
+   * Writes in flight at once. A batch does not wait for the previous one's commit round trip, only for a free
+   * connection; the commits then share the database's WAL flush. While spooling, writes go one at a time.
+   */
+  maxConcurrentWrites?: number;
   /** How often, while spooling, to try the database again. */
   retryMs?: number;
 }
@@ -43,14 +46,13 @@ export class ShareRecorder implements ShareSink {
   private readonly spool: Spool;
   private readonly log: Logger;
   private readonly maxBatch: number;
-  private readonly maxDelayMs: number;
+  private readonly maxConcurrentWrites: number;
   private readonly retryMs: number;
   private readonly persistBlock: (block: FoundBlock) => Promise<unknown>;
   private pending: Pending[] = [];
-  private pendingBlocks = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private kickQueued = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private running: Promise<void> | null = null;
+  private readonly writes = new Set<Promise<void>>();
   private spooling = false;
   private nextRetryAt = 0;
   private stopped = false;
@@ -60,7 +62,7 @@ export class ShareRecorder implements ShareSink {
     this.spool = new Spool(opts.spoolPath);
     this.log = opts.log ?? silentLogger;
     this.maxBatch = opts.maxBatch ?? 5_000;
-    this.maxDelayMs = opts.maxDelayMs ?? 2;
+    this.maxConcurrentWrites = opts.maxConcurrentWrites ?? 4;
     this.retryMs = opts.retryMs ?? 5_000;
     this.persistBlock = opts.persistBlock;
   }
@@ -91,72 +93,65 @@ export class ShareRecorder implements ShareSink {
 
   /** Resolves once everything recorded so far is durable. */
   async flush(): Promise<void> {
-    this.kick();
-    while (this.running) await this.running;
+    for (;;) {
+      this.kick();
+      if (this.writes.size === 0) return;
+      await Promise.all(this.writes);
+    }
   }
 
   async stop(): Promise<void> {
     await this.flush();
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.timer = this.retryTimer = null;
+    this.retryTimer = null;
     this.spool.close();
   }
 
   private enqueue(record: SpoolRecord, urgent: boolean): Promise<void> {
     if (this.stopped) return Promise.reject(new Error("share recorder is stopped"));
     return new Promise<void>((resolve, reject) => {
-      const entry = { record, resolve, reject } as Pending;
-      const at = record.kind === "share" ? this.blockAfter(record.share.timestamp) : -1;
-      if (at < 0) this.pending.push(entry);
-      else this.pending.splice(at, 0, entry);
-      if (record.kind === "block") this.pendingBlocks++;
-      // A block waits one microtask: stratum records the block's own share right after the block, and that
-      // share (accepted when the block was found) must be in the database before the block's PPLNS window is cut.
-      if (urgent) queueMicrotask(() => this.kick());
-      else if (this.pending.length >= this.maxBatch) this.kick();
-      else if (!this.timer && !this.running) this.timer = setTimeout(() => this.kick(), this.maxDelayMs);
-    });
-  }
-
-  /** Queue position of the first waiting block found at or after `timestamp`, or -1. */
-  private blockAfter(timestamp: number): number {
-    if (this.pendingBlocks === 0) return -1;
-    return this.pending.findIndex((p) => p.record.kind === "block" && p.record.block.foundAt >= timestamp);
-  }
-
-  private kick(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.running || this.pending.length === 0) return;
-    this.running = this.drain().finally(() => {
-      this.running = null;
-      // Work that arrived during the last write goes out at once: that wait was the group-commit window.
-      if (this.pending.length) this.kick();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    while (this.pending.length) {
-      const batch = this.takeBatch();
-      try {
-        await this.write(batch.map((p) => p.record));
-        for (const p of batch) p.resolve();
-      } catch (err) {
-        const e = err instanceof Error ? err : new Error(String(err));
-        this.log.error("could not make shares durable", { count: batch.length, error: e.message });
-        for (const p of batch) p.reject(e);
+      this.pending.push({ record, resolve, reject } as Pending);
+      if (urgent || this.pending.length >= this.maxBatch) this.kick();
+      else if (!this.kickQueued) {
+        // Group commit without a timer: whatever arrives in this turn of the event loop, or while every write
+        // slot is busy, goes out together in the next write.
+        this.kickQueued = true;
+        queueMicrotask(() => {
+          this.kickQueued = false;
+          this.kick();
+        });
       }
+    });
+  }
+
+  /** Starts writes while there is work and a free slot (one slot while spooling, so a replay runs alone). */
+  private kick(): void {
+    const slots = this.spooling ? 1 : this.maxConcurrentWrites;
+    while (this.pending.length && this.writes.size < slots) {
+      const batch = this.takeBatch();
+      const w: Promise<void> = this.writeBatch(batch).finally(() => {
+        this.writes.delete(w);
+        this.kick();
+      });
+      this.writes.add(w);
     }
   }
 
-  /** Up to maxBatch shares, or a single block (blocks keep their place in the order). */
-  private takeBatch(): Pending[] {
-    if (this.pending[0].record.kind === "block") {
-      this.pendingBlocks--;
-      return this.pending.splice(0, 1);
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    try {
+      await this.write(batch.map((p) => p.record));
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      this.log.error("could not make shares durable", { count: batch.length, error: e.message });
+      for (const p of batch) p.reject(e);
     }
+  }
+
+  /** Up to maxBatch shares, or a single block. */
+  private takeBatch(): Pending[] {
+    if (this.pending[0].record.kind === "block") return this.pending.splice(0, 1);
     let n = 0;
     while (n < this.pending.length && n < this.maxBatch && this.pending[n].record.kind === "share") n++;
     return this.pending.splice(0, n);
@@ -203,11 +198,12 @@ export class ShareRecorder implements ShareSink {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (!this.spooling || this.stopped) return;
-      if (this.running) return this.scheduleRetry();
-      this.running = this.tryReplay().finally(() => {
-        this.running = null;
+      if (this.writes.size) return this.scheduleRetry();
+      const w: Promise<void> = this.tryReplay().finally(() => {
+        this.writes.delete(w);
         this.kick();
       });
+      this.writes.add(w);
     }, this.retryMs);
   }
 

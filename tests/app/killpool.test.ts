@@ -30,12 +30,20 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+/** A port the OS just handed out, so the pool's devnet does not collide with other tests' servers. */
+function freePort(): number {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
+}
+
 function writeConfig(dir: string): string {
   const file = join(dir, "config.json");
   writeFileSync(
     file,
     JSON.stringify({
-      node: { urls: [`ws://127.0.0.1:${20_000 + Math.floor(Math.random() * 20_000)}`] },
+      node: { urls: [`ws://127.0.0.1:${freePort()}`] },
       stratum: {
         host: "127.0.0.1",
         // No vardiff, no extranonce and one job per connection (a long job throttle): the nonces the test
@@ -81,7 +89,7 @@ async function startPool(configFile: string, databaseUrl: string): Promise<Runni
           resolve(Number(m[1]));
         }
       }
-      if (!up) reject(new Error(`pool exited before it was up:\n${output.join("")}`));
+      if (!up) reject(new Error(`pool exited before it was up:\n${output.join("")}${await new Response(proc.stderr).text()}`));
     })();
   });
   return { proc, port, output };

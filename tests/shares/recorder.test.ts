@@ -63,29 +63,6 @@ for (const backend of backends) {
       await db.close();
     });
 
-    test("a share accepted before a block was found is stored before the block is persisted, even if recorded after it", async () => {
-      const db = await openDatabase(backend);
-      const seen: number[] = [];
-      const rec = await ShareRecorder.start({
-        db, spoolPath: join(tmp, `${backend.name}-4.spool`),
-        persistBlock: async (b) => {
-          const rows = await db.query<{ n: string }>("SELECT count(*)::text AS n FROM shares WHERE job_id = 'order'");
-          seen.push(Number(rows[0].n));
-          await persistBlockWith(db)(b);
-        },
-      });
-      const found = block("ef".repeat(32));
-      // Stratum's order: the block goes to the recorder first, then the share that found it, in the same tick.
-      const stored = rec.recordBlock(found);
-      const own = rec.recordShare(share({ jobId: "order", timestamp: found.foundAt }));
-      const later = rec.recordShare(share({ jobId: "order", timestamp: found.foundAt + 1 }));
-      await Promise.all([stored, own, later]);
-      expect(seen).toEqual([1]);
-      expect(await db.query("SELECT 1 FROM shares WHERE job_id = 'order'")).toHaveLength(2);
-      await rec.stop();
-      await db.close();
-    });
-
     test("start-up replays a spool left by a previous run, exactly once", async () => {
       const db = await openDatabase(backend);
       const path = join(tmp, `${backend.name}-3.spool`);
