@@ -13,10 +13,11 @@ import { errors, rejectReason, StratumError } from "./errors.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
 import { HashrateMeter } from "./hashrate.ts";
 import { JobHistory } from "./jobHistory.ts";
+import { notifyLine } from "./notifyLines.ts";
 import { parseLogin, requestedDifficulty, type Login } from "./login.ts";
 import { classifyMiner, type MinerType } from "./minerType.ts";
 import {
-  errorLine, MalformedRequest, notificationLine, notifyParams, parseRequest, resultLine, setExtranonceParams,
+  errorLine, MalformedRequest, notificationLine, parseRequest, resultLine, setExtranonceParams,
   subscribeResult, type RequestId, type StratumRequest,
 } from "./protocol.ts";
 import { validateShare, type ShareContext, type ValidShare } from "./shareValidator.ts";
@@ -230,7 +231,7 @@ export class StratumConnection {
     }
     this.history.add(job.id, this.difficulty);
     this.lastJobSentAt = now;
-    this.notify("mining.notify", notifyParams(this.miner, job.id, job.encodings, job.timestamp));
+    this.send(notifyLine(this.miner, job));
   }
 
   // ---- shares ----

@@ -8,6 +8,8 @@ import { buildJob, prepareTemplate, type Job } from "./job.ts";
 import { JobCache } from "./jobCache.ts";
 import type { JobIds } from "./jobIds.ts";
 
+const BROADCAST_CHUNK = 1_000;
+
 export type TemplateSource = Pick<NodeClient, "getBlockTemplate" | "onNewBlockTemplate">;
 
 export interface FollowerOptions {
@@ -115,10 +117,30 @@ export class TemplateFollower {
       this.latestJob = job;
       this.latestKey = prepared.workKey;
       this.lastError = "";
-      for (const fn of this.listeners) fn(job);
+      this.broadcast(job);
     } catch (err) {
       this.report(`template fetch failed: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * Hands the job to every listener, yielding to the event loop every BROADCAST_CHUNK listeners so shares
+   * waiting on other connections are answered in between instead of queueing behind 10,000 sends. A newer
+   * job ends an older broadcast: the listeners it had not reached get the newer one instead.
+   */
+  private broadcast(job: Job): void {
+    const listeners = [...this.listeners];
+    const step = (from: number) => {
+      if (this.stopped || this.latestJob !== job) return;
+      const end = Math.min(from + BROADCAST_CHUNK, listeners.length);
+      for (let i = from; i < end; i++) {
+        const fn = listeners[i]!;
+        // Gone while the broadcast yielded (a disconnect).
+        if (this.listeners.has(fn)) fn(job);
+      }
+      if (end < listeners.length) setImmediate(step, end);
+    };
+    step(0);
   }
 
   /** Logs a problem once until it changes, so a node outage does not flood the log at the poll rate. */
