@@ -3,16 +3,21 @@
 import type { AcceptedShare } from "../shares/types.ts";
 import type { Queryable } from "./database.ts";
 
-/** Inserts shares in one statement; a share whose (job id, nonce) is stored already is skipped. Returns rows added. */
-export async function insertShares(q: Queryable, shares: readonly AcceptedShare[]): Promise<number> {
+/** An accepted share as stored: `run` names the pool process that accepted it, since job ids restart with it. */
+export interface StoredShare extends AcceptedShare {
+  run: string;
+}
+
+/** Inserts shares in one statement; a share whose (run, job id, nonce) is stored already is skipped. Returns rows added. */
+export async function insertShares(q: Queryable, shares: readonly StoredShare[]): Promise<number> {
   if (shares.length === 0) return 0;
   const rows = await q.query<{ n: string }>(
     `WITH added AS (
-       INSERT INTO shares (job_id, nonce, address, worker, mode, difficulty, accepted_at)
-       SELECT j, n, a, w, m, d, to_timestamp(t / 1000.0)
-       FROM unnest($1::text[], $2::numeric[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[])
-         AS u(j, n, a, w, m, d, t)
-       ON CONFLICT (job_id, nonce) DO NOTHING
+       INSERT INTO shares (run, job_id, nonce, address, worker, mode, difficulty, accepted_at)
+       SELECT r, j, n, a, w, m, d, to_timestamp(t / 1000.0)
+       FROM unnest($1::text[], $2::numeric[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::text[])
+         AS u(j, n, a, w, m, d, t, r)
+       ON CONFLICT (run, job_id, nonce) DO NOTHING
        RETURNING 1)
      SELECT count(*)::text AS n FROM added`,
     [
@@ -23,6 +28,7 @@ export async function insertShares(q: Queryable, shares: readonly AcceptedShare[
       shares.map((s) => s.mode),
       shares.map((s) => s.difficulty),
       shares.map((s) => s.timestamp),
+      shares.map((s) => s.run),
     ],
   );
   return Number(rows[0]?.n ?? 0);
@@ -43,20 +49,20 @@ export async function scanPplnsSharesNewestFirst(
   until: string,
   take: (share: WindowShare) => boolean,
 ): Promise<void> {
-  // Keyset paging on (accepted_at, job_id, nonce); accepted_at travels as text so microseconds survive.
-  let cursor: { at: string; jobId: string; nonce: string } | null = null;
+  // Keyset paging on (accepted_at, run, job_id, nonce); accepted_at travels as text so microseconds survive.
+  let cursor: { at: string; run: string; jobId: string; nonce: string } | null = null;
   for (;;) {
-    const page: Array<WindowShare & { at: string; job_id: string; nonce: string }> = cursor
+    const page: Array<WindowShare & { at: string; run: string; job_id: string; nonce: string }> = cursor
       ? await q.query(
-          `SELECT address, worker, difficulty, accepted_at::text AS at, job_id, nonce::text AS nonce FROM shares
-           WHERE mode = 'pplns' AND (accepted_at, job_id, nonce) < ($1::timestamptz, $2::text, $3::numeric)
-           ORDER BY accepted_at DESC, job_id DESC, nonce DESC LIMIT $4`,
-          [cursor.at, cursor.jobId, cursor.nonce, PAGE_SIZE],
+          `SELECT address, worker, difficulty, accepted_at::text AS at, run, job_id, nonce::text AS nonce FROM shares
+           WHERE mode = 'pplns' AND (accepted_at, run, job_id, nonce) < ($1::timestamptz, $2::text, $3::text, $4::numeric)
+           ORDER BY accepted_at DESC, run DESC, job_id DESC, nonce DESC LIMIT $5`,
+          [cursor.at, cursor.run, cursor.jobId, cursor.nonce, PAGE_SIZE],
         )
       : await q.query(
-          `SELECT address, worker, difficulty, accepted_at::text AS at, job_id, nonce::text AS nonce FROM shares
+          `SELECT address, worker, difficulty, accepted_at::text AS at, run, job_id, nonce::text AS nonce FROM shares
            WHERE mode = 'pplns' AND accepted_at <= $1::timestamptz
-           ORDER BY accepted_at DESC, job_id DESC, nonce DESC LIMIT $2`,
+           ORDER BY accepted_at DESC, run DESC, job_id DESC, nonce DESC LIMIT $2`,
           [until, PAGE_SIZE],
         );
     for (const row of page) {
@@ -64,6 +70,6 @@ export async function scanPplnsSharesNewestFirst(
     }
     if (page.length < PAGE_SIZE) return;
     const last = page[page.length - 1];
-    cursor = { at: last.at, jobId: last.job_id, nonce: last.nonce };
+    cursor = { at: last.at, run: last.run, jobId: last.job_id, nonce: last.nonce };
   }
 }

@@ -3,7 +3,8 @@
 
 import { silentLogger, type Logger } from "../common/log.ts";
 import type { Database } from "../db/database.ts";
-import { insertShares } from "../db/shares.ts";
+import { randomBytes } from "node:crypto";
+import { insertShares, type StoredShare } from "../db/shares.ts";
 import { Spool, type SpoolRecord } from "./spool.ts";
 import type { AcceptedShare, FoundBlock, ShareSink } from "./types.ts";
 
@@ -53,6 +54,8 @@ export class ShareRecorder implements ShareSink {
   private kickQueued = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly writes = new Set<Promise<void>>();
+  /** Names this process's shares: job ids restart with the process, so (job id, nonce) alone may repeat. */
+  readonly run = randomBytes(6).toString("hex");
   private spooling = false;
   private nextRetryAt = 0;
   private stopped = false;
@@ -83,7 +86,7 @@ export class ShareRecorder implements ShareSink {
   recordShare(share: AcceptedShare): Promise<void> {
     const problem = shareProblem(share);
     if (problem) return Promise.reject(new Error(problem));
-    return this.enqueue({ kind: "share", share }, false);
+    return this.enqueue({ kind: "share", share: { ...share, run: this.run } }, false);
   }
 
   recordBlock(block: FoundBlock): Promise<void> {
@@ -175,7 +178,7 @@ export class ShareRecorder implements ShareSink {
   }
 
   private async writeToDatabase(records: readonly SpoolRecord[]): Promise<void> {
-    let shares: AcceptedShare[] = [];
+    let shares: StoredShare[] = [];
     const flushShares = async () => {
       for (let i = 0; i < shares.length; i += this.maxBatch) await insertShares(this.db, shares.slice(i, i + this.maxBatch));
       shares = [];

@@ -3,9 +3,10 @@
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, ftruncateSync } from "node:fs";
 import { dirname } from "node:path";
-import type { AcceptedShare, FoundBlock } from "./types.ts";
+import type { StoredShare } from "../db/shares.ts";
+import type { FoundBlock } from "./types.ts";
 
-export type SpoolRecord = { kind: "share"; share: AcceptedShare } | { kind: "block"; block: FoundBlock };
+export type SpoolRecord = { kind: "share"; share: StoredShare } | { kind: "block"; block: FoundBlock };
 
 // u64 fields travel as decimal strings so every value, small or large, reads back as bigint.
 function encode(r: SpoolRecord): string {
@@ -15,7 +16,8 @@ function encode(r: SpoolRecord): string {
 
 function decode(line: string): SpoolRecord {
   const r = JSON.parse(line);
-  if (r.kind === "share") return { kind: "share", share: { ...r.share, nonce: BigInt(r.share.nonce) } };
+  // Spools written before shares carried their run belong to run '' (migration 003).
+  if (r.kind === "share") return { kind: "share", share: { ...r.share, run: r.share.run ?? "", nonce: BigInt(r.share.nonce) } };
   if (r.kind === "block") return { kind: "block", block: { ...r.block, daaScore: BigInt(r.block.daaScore) } };
   throw new Error(`unknown spool record kind: ${String(r.kind)}`);
 }

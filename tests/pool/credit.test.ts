@@ -2,7 +2,7 @@
 
 import { afterAll, describe, expect, test } from "bun:test";
 import { openDatabase, type Database } from "../../src/db/database.ts";
-import { insertShares } from "../../src/db/shares.ts";
+import { insertShares, type StoredShare } from "../../src/db/shares.ts";
 import { updateBlockProgress } from "../../src/db/blocks.ts";
 import { creditBlock, POOL_ACCOUNT } from "../../src/pool/credit.ts";
 import { cutWindow, recordFoundBlock } from "../../src/pool/recordBlock.ts";
@@ -18,8 +18,8 @@ afterAll(async () => {
 const POOL = "kaspa:pool";
 const T0 = 1_800_000_000_000;
 let nonce = 0n;
-const share = (address: string, difficulty: number, at: number, mode: "pplns" | "solo" = "pplns"): AcceptedShare => ({
-  address, worker: "rig", mode, difficulty, jobId: "j", nonce: ++nonce, timestamp: at,
+const share = (address: string, difficulty: number, at: number, mode: "pplns" | "solo" = "pplns"): StoredShare => ({
+  address, worker: "rig", mode, difficulty, jobId: "j", nonce: ++nonce, timestamp: at, run: "test",
 });
 let hashSeq = 0;
 const found = (over: Partial<FoundBlock> = {}): FoundBlock => ({

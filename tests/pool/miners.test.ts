@@ -64,7 +64,7 @@ async function windowFromShares(db: Database, foundAt: string, networkDifficulty
   const size = windowSize(FACTOR, networkDifficulty);
   const rows = await db.query<{ address: string; worker: string; difficulty: number }>(
     `SELECT address, worker, difficulty FROM shares WHERE mode = 'pplns' AND accepted_at <= $1::timestamptz
-     ORDER BY accepted_at DESC, job_id DESC, nonce DESC`,
+     ORDER BY accepted_at DESC, run DESC, job_id DESC, nonce DESC`,
     [foundAt],
   );
   const weights = new Map<string, bigint>();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase, type Database } from "../../src/db/database.ts";
+import { insertShares } from "../../src/db/shares.ts";
 import { ShareRecorder } from "../../src/shares/recorder.ts";
 import { Spool } from "../../src/shares/spool.ts";
 import type { AcceptedShare, FoundBlock } from "../../src/shares/types.ts";
@@ -63,18 +64,29 @@ for (const backend of backends) {
       await db.close();
     });
 
+    test("after a restart, job ids start again: the same job id and nonce from the new run is a new share", async () => {
+      const db = await openDatabase(backend);
+      const s = share({ jobId: "restart" });
+      for (const n of [1, 2]) {
+        const rec = await ShareRecorder.start({ db, spoolPath: join(tmp, `${backend.name}-5-${n}.spool`), persistBlock: persistBlockWith(db) });
+        await rec.recordShare(s);
+        await rec.recordShare(s);
+        await rec.stop();
+      }
+      expect(await db.query("SELECT 1 FROM shares WHERE job_id = 'restart'")).toHaveLength(2);
+      await db.close();
+    });
+
     test("start-up replays a spool left by a previous run, exactly once", async () => {
       const db = await openDatabase(backend);
       const path = join(tmp, `${backend.name}-3.spool`);
       const left = Array.from({ length: 50 }, () => share());
       const spool = new Spool(path);
-      spool.append(left.map((s) => ({ kind: "share" as const, share: s })));
+      spool.append(left.map((s) => ({ kind: "share" as const, share: { ...s, run: "earlier" } })));
       spool.append([{ kind: "block", block: block("ab".repeat(32)) }]);
       spool.close();
       // One of them already reached the database before the crash.
-      const pre = await ShareRecorder.start({ db, spoolPath: join(tmp, `${backend.name}-3b.spool`), persistBlock: persistBlockWith(db) });
-      await pre.recordShare(left[0]);
-      await pre.stop();
+      await insertShares(db, [{ ...left[0], run: "earlier" }]);
       const before = await countShares(db);
 
       const rec = await ShareRecorder.start({ db, spoolPath: path, persistBlock: persistBlockWith(db) });
