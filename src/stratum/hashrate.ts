@@ -9,36 +9,41 @@ export function hashrate(sumDifficulty: number, seconds: number): number {
   return seconds > 0 ? (sumDifficulty * HASHES_PER_DIFFICULTY_1) / seconds : 0;
 }
 
-/** Sums share difficulty in fixed time buckets over a sliding window. */
+/**
+ * Sums share difficulty in fixed time buckets over a sliding window. The buckets are allocated with the first
+ * share: an idle connection's meter would otherwise be most of its footprint (~1 KB).
+ */
 export class HashrateMeter {
-  private readonly buckets: Float64Array;
+  private buckets: Float64Array | null = null;
   private readonly bucketMs: number;
   private lastBucket: number;
 
-  constructor(windowSeconds: number, private readonly startedAt: number, buckets = 60) {
-    this.buckets = new Float64Array(buckets);
-    this.bucketMs = (windowSeconds * 1000) / buckets;
+  constructor(windowSeconds: number, private readonly startedAt: number, private readonly bucketCount = 60) {
+    this.bucketMs = (windowSeconds * 1000) / bucketCount;
     this.lastBucket = Math.floor(startedAt / this.bucketMs);
   }
 
   add(difficulty: number, now: number): void {
     this.advance(now);
-    this.buckets[this.lastBucket % this.buckets.length]! += difficulty;
+    const buckets = (this.buckets ??= new Float64Array(this.bucketCount));
+    buckets[this.lastBucket % this.bucketCount]! += difficulty;
   }
 
   /** H/s over exactly the time the buckets cover, or since the meter started when that is shorter. */
   rate(now: number): number {
     this.advance(now);
     let sum = 0;
-    for (const b of this.buckets) sum += b;
-    const coveredFrom = Math.max(this.startedAt, (this.lastBucket - this.buckets.length + 1) * this.bucketMs);
+    if (this.buckets) for (let i = 0; i < this.bucketCount; i++) sum += this.buckets[i]!;
+    const coveredFrom = Math.max(this.startedAt, (this.lastBucket - this.bucketCount + 1) * this.bucketMs);
     return hashrate(sum, (now - coveredFrom) / 1000);
   }
 
   private advance(now: number): void {
     const bucket = Math.floor(now / this.bucketMs);
-    const steps = Math.min(bucket - this.lastBucket, this.buckets.length);
-    for (let i = 1; i <= steps; i++) this.buckets[(this.lastBucket + i) % this.buckets.length] = 0;
+    if (this.buckets) {
+      const steps = Math.min(bucket - this.lastBucket, this.bucketCount);
+      for (let i = 1; i <= steps; i++) this.buckets[(this.lastBucket + i) % this.bucketCount] = 0;
+    }
     if (bucket > this.lastBucket) this.lastBucket = bucket;
   }
 }
