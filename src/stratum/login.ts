@@ -21,9 +21,27 @@ export function parseLogin(user: unknown, network: NetworkId): Login {
   // Miners are often configured with the bare payload; the network decides the prefix (as rusty bridge clean_wallet).
   if (!address.includes(":")) address = `${networkPrefix(network)}:${address}`;
   address = address.toLowerCase();
-  const problem = checkAddress(address, network);
+  const problem = checkAddressCached(address, network);
   if (problem) throw errors.other(`invalid address: ${problem}`);
   return { address, worker: sanitizeWorker(dot < 0 ? "" : user.slice(dot + 1)) };
+}
+
+/**
+ * Many connections share an address (a farm's rigs, every worker of a PPLNS miner), and a bech32 decode with
+ * its checksum was a visible part of connecting 10,000 miners. Bounded: the next entry after MAX clears it.
+ */
+const checkedAddresses = new Map<string, string | null>();
+const MAX_CHECKED_ADDRESSES = 10_000;
+
+function checkAddressCached(address: string, network: NetworkId): string | null {
+  const key = `${network} ${address}`;
+  let problem = checkedAddresses.get(key);
+  if (problem === undefined) {
+    problem = checkAddress(address, network);
+    if (checkedAddresses.size >= MAX_CHECKED_ADDRESSES) checkedAddresses.clear();
+    checkedAddresses.set(key, problem);
+  }
+  return problem;
 }
 
 /**
