@@ -88,7 +88,7 @@ const balances = async (db: Database) =>
 for (const backend of backends) {
   describe(backend.name, () => {
     test("CPU miners on a PPLNS port: blocks paid exactly to the sompi after maturity, red ones nothing, once", async () => {
-      const devnet = await startDevnet({ port: 0, bps: 20, difficulty: 4e-5, redRatio: 0.3, maturity: MATURITY, seed: 7, log: silentLogger });
+      const devnet = await startDevnet({ port: 0, bps: 20, difficulty: 3e-5, redRatio: 0.3, maturity: MATURITY, seed: 7, log: silentLogger });
       const node = new NodeClient({ urls: [devnet.url], log: silentLogger, requestTimeoutMs: 3_000 });
       node.start();
       const config = configSchema.parse({
@@ -100,7 +100,7 @@ for (const backend of backends) {
       });
       const db = await openDatabase(backend);
       const accounting = await startPoolAccounting({
-        db, node, config, log: silentLogger, spoolPath: join(tmp, `${backend.name}.spool`), pollMs: 100, windowGraceMs: 500,
+        db, node, config, log: silentLogger, spoolPath: join(tmp, `${backend.name}.spool`), pollMs: 100, windowGraceMs: 2_000,
       });
       const miners: Miner[] = [];
       let stratum: Awaited<ReturnType<typeof startStratum>> | null = null;
