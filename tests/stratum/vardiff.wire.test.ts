@@ -66,7 +66,9 @@ test("too many shares: set_difficulty comes right before the next notify; older 
   expect((await c.reply(c.send("mining.submit", ["w", oldJob.jobId, nonceHex(oldShare)]))).result).toBe(true);
   // ...and work on the new job at the new one: too little for it. (At these tiny test difficulties the
   // wrong-job-id search may find the nonce is a share on an older job; it is then credited there, never here.)
-  const newShare = mine(newJob, START, extranonce, 0n, between);
+  // Past every nonce already submitted: the wrong-job-id search may try this nonce on the old job, where a
+  // nonce submitted before would be a duplicate (22) rather than the low-difficulty share under test.
+  const newShare = mine(newJob, START, extranonce, (oldShare & 0xffffffffffffn) + 1n, between);
   const r = await c.reply(c.send("mining.submit", ["w", newJob.jobId, nonceHex(newShare)]));
   if (r.result === true) expect(pool.sink.shares.at(-1)!.jobId).not.toBe(String(newJob.jobId));
   else expect(r.error[0]).toBe(23);
