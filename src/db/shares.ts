@@ -50,17 +50,18 @@ export async function scanPplnsSharesNewestFirst(
   take: (share: WindowShare) => boolean,
 ): Promise<void> {
   // Keyset paging on (accepted_at, run, job_id, nonce); accepted_at travels as text so microseconds survive.
+  // The text copies get their own names: ORDER BY would otherwise sort by the text alias, not the column.
   let cursor: { at: string; run: string; jobId: string; nonce: string } | null = null;
   for (;;) {
-    const page: Array<WindowShare & { at: string; run: string; job_id: string; nonce: string }> = cursor
+    const page: Array<WindowShare & { at: string; run: string; job_id: string; nonce_text: string }> = cursor
       ? await q.query(
-          `SELECT address, worker, difficulty, accepted_at::text AS at, run, job_id, nonce::text AS nonce FROM shares
+          `SELECT address, worker, difficulty, accepted_at::text AS at, run, job_id, nonce::text AS nonce_text FROM shares
            WHERE mode = 'pplns' AND (accepted_at, run, job_id, nonce) < ($1::timestamptz, $2::text, $3::text, $4::numeric)
            ORDER BY accepted_at DESC, run DESC, job_id DESC, nonce DESC LIMIT $5`,
           [cursor.at, cursor.run, cursor.jobId, cursor.nonce, PAGE_SIZE],
         )
       : await q.query(
-          `SELECT address, worker, difficulty, accepted_at::text AS at, run, job_id, nonce::text AS nonce FROM shares
+          `SELECT address, worker, difficulty, accepted_at::text AS at, run, job_id, nonce::text AS nonce_text FROM shares
            WHERE mode = 'pplns' AND accepted_at <= $1::timestamptz
            ORDER BY accepted_at DESC, run DESC, job_id DESC, nonce DESC LIMIT $2`,
           [until, PAGE_SIZE],
@@ -70,6 +71,6 @@ export async function scanPplnsSharesNewestFirst(
     }
     if (page.length < PAGE_SIZE) return;
     const last = page[page.length - 1];
-    cursor = { at: last.at, run: last.run, jobId: last.job_id, nonce: last.nonce };
+    cursor = { at: last.at, run: last.run, jobId: last.job_id, nonce: last.nonce_text };
   }
 }

@@ -100,6 +100,21 @@ for (const backend of backends) {
       await db.close();
     });
 
+    test("shares accepted in the same millisecond are ordered by run, job id, then nonce as a number", async () => {
+      const db = await openDatabase(backend);
+      const at = T0 + 60_000;
+      // As text "9" sorts after "10"; as numbers 10 is newer-first. A window of one share must take nonce 10.
+      await insertShares(db, [
+        { ...share("kaspa:nine", 1, at), jobId: "tie", nonce: 9n },
+        { ...share("kaspa:ten", 1, at), jobId: "tie", nonce: 10n },
+      ]);
+      const b = found({ foundAt: at, networkDifficulty: 0.5 }); // window: one share of difficulty 1
+      await recordFoundBlock(db, b);
+      await cutWindow(db, b.hash, 2);
+      expect(await db.query("SELECT address FROM block_windows WHERE block_hash = $1", [b.hash])).toEqual([{ address: "kaspa:ten" }]);
+      await db.close();
+    });
+
     test("red, rejected and SOLO blocks credit nothing", async () => {
       const db = await openDatabase(backend);
       await insertShares(db, [share("kaspa:r", 50, T0 + 10_000)]);
