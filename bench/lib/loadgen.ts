@@ -30,6 +30,8 @@ const SECONDS = Number(values.seconds);
 const MAX_NONCES = Number(values["max-nonces"]);
 const CONNECT_BATCH = 250;
 const AGENT = "kaspool-bench/0.1";
+/** Above the pool's default stratum.jobThrottleMs (250). */
+const THROTTLE_GAP_MS = 300;
 
 function emit(e: LoadgenEvent): void {
   process.stdout.write(JSON.stringify(e) + "\n");
@@ -258,11 +260,15 @@ async function main(): Promise<void> {
 
   const seen = new Set(arrivals.keys());
   emit({ event: "awaiting-job" });
+  // A job that starts within the pool's per-miner job throttle of the previous one is held back by design on
+  // the connections that just had a job, so its spread is the throttle (250 ms), not the broadcast: time the
+  // first new job that began at least THROTTLE_GAP_MS after the previous job had reached every connection.
   let fresh: FanoutResult | undefined;
   await until(() => {
-    fresh = [...arrivals.values()].find((a) => !seen.has(a.jobId) && a.received === CONNECTIONS);
+    const all = [...arrivals.values()];
+    fresh = all.find((a, i) => !seen.has(a.jobId) && a.received === CONNECTIONS && i > 0 && a.firstMs - all[i - 1]!.lastMs >= THROTTLE_GAP_MS);
     return fresh !== undefined;
-  }, 20_000, "the next job on every connection");
+  }, 20_000, "an unthrottled job on every connection");
   emit({ event: "fanout", result: fresh ?? null });
   process.exit(0);
 }
