@@ -1,6 +1,7 @@
 // Runs the pool: node client, accounting, stratum. Stops cleanly on SIGINT/SIGTERM, flushing shares first.
 
 import { dirname, join } from "node:path";
+import { formatHashrate } from "../common/hashrate.ts";
 import { createLogger } from "../common/log.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
@@ -9,7 +10,7 @@ import { startDevnet } from "../devnet/index.ts";
 import { NodeClient } from "../node/client.ts";
 import { checkNodeReady } from "../node/readiness.ts";
 import { startPoolAccounting } from "../pool/index.ts";
-import { startStratum } from "../stratum/index.ts";
+import { startStratum, type StratumStats } from "../stratum/index.ts";
 
 const log = createLogger("kaspool");
 
@@ -71,6 +72,8 @@ export async function runPool(opts: RunOptions): Promise<number> {
     const stratum = await startStratum({ config, node, sink: accounting.sink, log: log.child("stratum") });
     stops.push(() => stratum.stop());
     log.info("pool running", { network: config.network, stratum: stratum.ports.join(","), pool: config.treasury.address });
+    const statsTimer = setInterval(() => logStats(stratum.stats()), STATS_LOG_MS);
+    stops.push(async () => clearInterval(statsTimer));
   } catch (e) {
     log.error("start-up failed", { error: e instanceof Error ? e.message : String(e) });
     await stopAll();
@@ -80,6 +83,17 @@ export async function runPool(opts: RunOptions): Promise<number> {
   log.info("stopping", { signal: await signal });
   await stopAll();
   return 0;
+}
+
+/** Until the API and metrics land, the log is where an operator sees the pool working. */
+const STATS_LOG_MS = 60_000;
+
+function logStats(s: StratumStats): void {
+  const rejected = Object.values(s.shares.rejected).reduce((a, b) => a + b, 0);
+  log.info("stats", {
+    connections: s.connections, workers: s.workers.length, hashrate: formatHashrate(s.hashrate),
+    accepted: s.shares.accepted, rejected, blocks: s.blocks.accepted,
+  });
 }
 
 /** Mining on an unsynced node, one without a UTXO index or on the wrong network would waste work. */

@@ -1,6 +1,7 @@
 // CLI: bun run miner -- --url stratum+tcp://HOST:PORT --user ADDRESS.WORKER [--agent NAME] [--threads N]
 
 import { parseArgs } from "node:util";
+import { formatHashrate } from "../common/hashrate.ts";
 import { createLogger } from "../common/log.ts";
 import { DEFAULT_AGENT } from "./agent.ts";
 import { startMiner, type Miner, type MinerStats } from "./index.ts";
@@ -31,14 +32,6 @@ function readArgs(): { url: string; user: string; agent: string; threads: number
   return { url: values.url, user: values.user, agent: values.agent ?? DEFAULT_AGENT, threads };
 }
 
-function formatRate(hashesPerSecond: number): string {
-  const units = ["H/s", "kH/s", "MH/s", "GH/s"];
-  let v = hashesPerSecond;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) (v /= 1000), i++;
-  return `${v.toFixed(2)} ${units[i]}`;
-}
-
 const args = readArgs();
 const log = createLogger("miner");
 let miner: Miner;
@@ -52,7 +45,7 @@ let last = { at: startedAt, hashes: 0 };
 
 function report(s: MinerStats, sinceMs: number, hashes: number, label: string): void {
   const rate = sinceMs > 0 ? (hashes * 1000) / sinceMs : 0;
-  log.info(label, { hashrate: formatRate(rate), accepted: s.accepted, rejected: s.rejected });
+  log.info(label, { hashrate: formatHashrate(rate), accepted: s.accepted, rejected: s.rejected });
 }
 
 const timer = setInterval(() => {
