@@ -18,10 +18,3 @@ export function u64le(value: bigint): Uint8Array {
 export function readU64le(bytes: Uint8Array, offset = 0): bigint {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(offset, true);
 }
-
-/** Interprets bytes as an unsigned little-endian integer of any width. */
-export function bytesToBigIntLE(bytes: Uint8Array): bigint {
-  let hex = "";
-  for (let i = bytes.length - 1; i >= 0; i--) hex += bytes[i]!.toString(16).padStart(2, "0");
-  return hex ? BigInt("0x" + hex) : 0n;
-}
