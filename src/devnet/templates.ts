@@ -4,10 +4,9 @@
 // field no node version has, so a pool that drops fields it does not know is caught.
 
 import { parseJson, stringifyJson } from "../common/json.ts";
+import { SUBNETWORK_COINBASE, SUBNETWORK_NATIVE } from "../kaspa/tx/index.ts";
 import { devnetHash } from "./digest.ts";
 
-export const NATIVE_SUBNETWORK = "0".repeat(40);
-export const COINBASE_SUBNETWORK = "01" + "0".repeat(38);
 const PARENT_LEVELS = 4;
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -60,7 +59,7 @@ function coinbaseTx(t: TemplateInput): Record<string, unknown> {
     inputs: [],
     outputs: [{ value: t.subsidy, scriptPublicKey: t.payScriptPublicKey, verboseData: null, covenant: null }],
     lockTime: 0,
-    subnetworkId: COINBASE_SUBNETWORK,
+    subnetworkId: SUBNETWORK_COINBASE,
     gas: 0,
     payload: t.coinbasePayloadHex,
     storageMass: 0,
@@ -88,7 +87,7 @@ function fillerTx(daaScore: bigint): Record<string, unknown> {
         covenant: { authorizingInput: 0, covenantId: devnetHash("covenant", daaScore) } },
     ],
     lockTime: 0,
-    subnetworkId: NATIVE_SUBNETWORK,
+    subnetworkId: SUBNETWORK_NATIVE,
     gas: 0,
     payload: "",
     storageMass: 1011,

@@ -2,11 +2,11 @@
 // Miningcore HashrateMultiplier = 2^32), so hashrate = Σ D · 2^32 / window. Numerator and denominator always use
 // the same window (peers.md bug 7).
 
-export const HASHES_PER_DIFFICULTY_1 = 2 ** 32;
+import { HASHES_PER_SHARE_UNIT } from "../kaspa/target.ts";
 
 /** Hashes per second for a sum of share difficulties over `seconds`. */
 export function hashrate(sumDifficulty: number, seconds: number): number {
-  return seconds > 0 ? (sumDifficulty * HASHES_PER_DIFFICULTY_1) / seconds : 0;
+  return seconds > 0 ? (sumDifficulty * HASHES_PER_SHARE_UNIT) / seconds : 0;
 }
 
 /**
