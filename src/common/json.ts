@@ -3,6 +3,9 @@
 
 const INTEGER = /^-?\d+$/;
 
+/** The largest u64, the width of nonces, amounts and DAA scores on the wire. */
+export const U64_MAX = (1n << 64n) - 1n;
+
 /** Parses JSON; integers outside the safe range become bigint, everything else is as JSON.parse gives it. */
 export function parseJson(text: string): unknown {
   return JSON.parse(text, reviveBigInt);

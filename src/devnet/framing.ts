@@ -3,10 +3,9 @@
 // A message the node could not decode (bad JSON, unknown op, id that is not a u64, no params) makes it drop the
 // connection without a reply, so decodeRequest reports those as "malformed" for the server to close on.
 
-import { parseJsonObject, stringifyJson } from "../common/json.ts";
+import { parseJsonObject, stringifyJson, U64_MAX } from "../common/json.ts";
 import { RPC_OPS } from "./ops.ts";
 
-const U64_MAX = (1n << 64n) - 1n;
 
 /** A request id exactly as the client wrote it (number or bigint), so it is echoed bit for bit. */
 export type RequestId = number | bigint;

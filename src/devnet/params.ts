@@ -1,10 +1,9 @@
 // Readers for request params with serde's strictness: a missing required field or a value of the wrong JSON type
 // is a BadParams (the node's "request deserialization error"); unknown fields are ignored, as serde does.
 
-import { isJsonObject as isObject } from "../common/json.ts";
+import { isJsonObject as isObject, U64_MAX } from "../common/json.ts";
 import { BadParams } from "./errors.ts";
 
-const U64_MAX = (1n << 64n) - 1n;
 const HASH_HEX = /^[0-9a-fA-F]{64}$/;
 
 export type Params = Record<string, unknown>;

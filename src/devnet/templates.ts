@@ -3,12 +3,11 @@
 // miners' transactions) is a deterministic stand-in, but every field a real template has is present, plus one
 // field no node version has, so a pool that drops fields it does not know is caught.
 
-import { parseJson, stringifyJson } from "../common/json.ts";
+import { parseJson, stringifyJson, U64_MAX } from "../common/json.ts";
 import { SUBNETWORK_COINBASE, SUBNETWORK_NATIVE } from "../kaspa/tx/index.ts";
 import { devnetHash } from "./digest.ts";
 
 const PARENT_LEVELS = 4;
-const U64_MAX = (1n << 64n) - 1n;
 
 export interface TemplateInput {
   daaScore: bigint;

@@ -3,7 +3,7 @@
 
 import { blake2b } from "@noble/hashes/blake2.js";
 import { bytesToHex, hexToBytes } from "../common/hex.ts";
-import { toBigInt } from "../common/json.ts";
+import { toBigInt, U64_MAX } from "../common/json.ts";
 
 export interface Header {
   version: number;
@@ -23,7 +23,6 @@ export interface Header {
 
 const HASH_HEX = /^[0-9a-fA-F]{64}$/;
 const BLOCK_HASH_KEY = new TextEncoder().encode("BlockHash");
-const U64_MAX = (1n << 64n) - 1n;
 
 /** Reads a header from RPC JSON; throws an Error naming the first bad field. */
 export function parseHeader(json: unknown): Header {

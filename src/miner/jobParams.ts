@@ -2,6 +2,7 @@
 
 import { hexToBytes, readU64le, u64le } from "../common/hex.ts";
 import type { JobEncoding } from "./agent.ts";
+import { U64_MAX } from "../common/json.ts";
 
 export interface MinerJob {
   /** Echoed back verbatim in mining.submit, whatever JSON type the pool used. */
@@ -10,7 +11,6 @@ export interface MinerJob {
   timestamp: bigint;
 }
 
-const U64_MAX = (1n << 64n) - 1n;
 
 /** A u64 from parseJson output: a bigint, or a number only when it is a safe integer (a float would be rounded). */
 function readU64(value: unknown, what: string): bigint {

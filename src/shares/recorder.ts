@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { insertShares, type StoredShare } from "../db/shares.ts";
 import { Spool, type SpoolRecord } from "./spool.ts";
 import type { AcceptedShare, FoundBlock, ShareSink } from "./types.ts";
+import { U64_MAX } from "../common/json.ts";
 
 export interface ShareRecorderOptions {
   db: Database;
@@ -29,7 +30,6 @@ type Pending =
   | { record: SpoolRecord & { kind: "share" }; resolve(): void; reject(err: Error): void }
   | { record: SpoolRecord & { kind: "block" }; resolve(): void; reject(err: Error): void };
 
-const U64_MAX = (1n << 64n) - 1n;
 
 /** Stratum-side mistakes are refused up front, so one bad share can never poison a batch or the spool. */
 function shareProblem(s: AcceptedShare): string | null {

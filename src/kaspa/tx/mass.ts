@@ -3,6 +3,7 @@
 
 import { hexToBytes } from "../../common/hex.ts";
 import { SUBNETWORK_COINBASE, type Transaction, type TxOutput, type UtxoEntry } from "./types.ts";
+import { U64_MAX } from "../../common/json.ts";
 
 const MASS_PER_TX_BYTE = 1n;
 const MASS_PER_SCRIPT_PUBLIC_KEY_BYTE = 10n;
@@ -14,7 +15,6 @@ const STORAGE_MASS_PARAMETER = 10n ** 12n;
 /** Minimum relay fee in sompi per 1000 grams (post-Toccata default). */
 const MINIMUM_RELAY_FEE_PER_KG = 100_000n;
 const MAX_SOMPI = 29_000_000_000n * 100_000_000n;
-const U64_MAX = (1n << 64n) - 1n;
 const UTXO_FIXED_BYTES = 63;
 const UTXO_UNIT_BYTES = 100;
 

@@ -1,10 +1,9 @@
 // RPC JSON -> Transaction, with an error naming the first bad field (node-rpc.md §5.1; rusty-kaspa
 // rpc/core/src/model/tx.rs). Mass fields and verbose data are ignored: the node recomputes mass itself.
 
-import { toBigInt } from "../../common/json.ts";
+import { toBigInt, U64_MAX } from "../../common/json.ts";
 import type { Transaction, TxInput, TxOutput } from "./types.ts";
 
-const U64_MAX = (1n << 64n) - 1n;
 
 type Obj = Record<string, unknown>;
 
