@@ -6,12 +6,11 @@ import { createLogger, type Logger } from "../common/log.ts";
 import { reconnectDelayMs } from "./backoff.ts";
 import {
   decodeBlock, decodeBlockColor, decodeBlockDagInfo, decodeBlockRewardInfo, decodeBlockTemplate, decodeFeeEstimate,
-  decodeServerInfo, decodeSubmitBlock, decodeTransactionId, decodeUtxosByAddresses, decodeUtxosChanged,
-  decodeVirtualDaaScore,
+  decodeServerInfo, decodeSubmitBlock, decodeTransactionId, decodeUtxosByAddresses,
 } from "./decode.ts";
 import { NodeRpcError, NodeTimeoutError, NodeUnavailableError } from "./errors.ts";
-import { isJsonObject as isObject } from "../common/json.ts";
 import { decodeServerMessage, encodeRequest } from "./framing.ts";
+import { deliver, Subscriptions, type SocketSubscriptions, type Unsubscribe } from "./subscriptions.ts";
 import { withNonce } from "./template.ts";
 import type {
   BlockDagInfo, BlockRewardInfo, BlockTemplate, FeeEstimate, ServerInfo, SubmitBlockResult, UtxoEntryWithAddress,
@@ -26,7 +25,6 @@ export interface NodeClientOptions {
 }
 
 type ClientEvent = "connected" | "disconnected";
-type Unsubscribe = () => Promise<void>;
 
 /** How often a connected client pings the node; a ping that times out means the socket is dead even if TCP says not. */
 const KEEPALIVE_MS = 15_000;
@@ -34,15 +32,11 @@ const KEEPALIVE_MS = 15_000;
 const CLOSE_GRACE_MS = 1_000;
 
 /** One WebSocket and what the server has confirmed on it. Replaced, never reused, on reconnect. */
-interface Connection {
+interface Connection extends SocketSubscriptions {
   readonly url: string;
   readonly ws: WebSocket;
   open: boolean;
   dropped: boolean;
-  /** Scopes the server acknowledged on this socket: "NewBlockTemplate", "VirtualDaaScoreChanged". */
-  readonly scopes: Set<string>;
-  /** Addresses the server acknowledged in UtxosChanged subscriptions on this socket. */
-  readonly utxoAddresses: Set<string>;
 }
 
 interface Pending {
@@ -51,11 +45,6 @@ interface Pending {
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer: ReturnType<typeof setTimeout>;
-}
-
-interface UtxoHandler {
-  addresses: Set<string>;
-  fn(change: UtxosChange): void;
 }
 
 interface Waiter {
@@ -84,11 +73,7 @@ export class NodeClient {
   private readonly listeners: Record<ClientEvent, Set<(url: string) => void>> = { connected: new Set(), disconnected: new Set() };
   private readonly waiters = new Set<Waiter>();
 
-  private readonly templateHandlers = new Set<() => void>();
-  private readonly daaHandlers = new Set<(daaScore: bigint) => void>();
-  private readonly utxoHandlers = new Set<UtxoHandler>();
-  /** Subscription changes run one at a time so two callers never race on the same socket's scope set. */
-  private syncChain: Promise<unknown> = Promise.resolve();
+  private readonly subscriptions: Subscriptions;
 
   constructor(opts: NodeClientOptions) {
     if (opts.urls.length === 0) throw new Error("NodeClient needs at least one node url");
@@ -97,6 +82,11 @@ export class NodeClient {
     this.minDelayMs = opts.reconnect?.minDelayMs ?? 250;
     this.maxDelayMs = Math.max(this.minDelayMs, opts.reconnect?.maxDelayMs ?? 10_000);
     this.log = opts.log ?? createLogger("node");
+    this.subscriptions = new Subscriptions(this.log, () => {
+      const conn = this.conn;
+      if (!conn || !conn.open || conn.dropped) return null;
+      return { socket: conn, call: (method, params) => this.call(conn, method, params) };
+    });
   }
 
   get connected(): boolean {
@@ -206,86 +196,15 @@ export class NodeClient {
   // ---- subscriptions ----
 
   onNewBlockTemplate(fn: () => void): Promise<Unsubscribe> {
-    return this.subscribe("NewBlockTemplate", this.templateHandlers, fn);
+    return this.subscriptions.onNewBlockTemplate(fn);
   }
 
   onVirtualDaaScoreChanged(fn: (daaScore: bigint) => void): Promise<Unsubscribe> {
-    return this.subscribe("VirtualDaaScoreChanged", this.daaHandlers, fn);
+    return this.subscriptions.onVirtualDaaScoreChanged(fn);
   }
 
-  /** Only changes to the given addresses reach fn; an empty list is refused (on the wire it would mean "all"). */
   onUtxosChanged(addresses: string[], fn: (change: UtxosChange) => void): Promise<Unsubscribe> {
-    if (addresses.length === 0) return Promise.reject(new Error("onUtxosChanged needs at least one address"));
-    return this.subscribe("UtxosChanged", this.utxoHandlers, { addresses: new Set(addresses), fn });
-  }
-
-  private async subscribe<H>(scope: string, handlers: Set<H>, handler: H): Promise<Unsubscribe> {
-    handlers.add(handler);
-    const failures = await this.syncSubscriptions();
-    const failure = failures.get(scope);
-    if (failure) {
-      handlers.delete(handler);
-      throw failure;
-    }
-    let active = true;
-    return async () => {
-      if (!active) return;
-      active = false;
-      handlers.delete(handler);
-      for (const [name, err] of await this.syncSubscriptions()) {
-        this.log.warn("unsubscribe failed", { scope: name, error: err.message });
-      }
-    };
-  }
-
-  /** Queues a reconciliation of the current socket's subscriptions with the registered handlers. */
-  private syncSubscriptions(): Promise<Map<string, NodeRpcError>> {
-    const run = this.syncChain.then(() => this.reconcile());
-    this.syncChain = run.catch(() => undefined);
-    return run;
-  }
-
-  /**
-   * Subscribes what has handlers and unsubscribes what has none, on the current socket. Node errors are returned
-   * per scope; a lost socket ends the pass quietly because the next socket starts from scratch anyway.
-   */
-  private async reconcile(): Promise<Map<string, NodeRpcError>> {
-    const failures = new Map<string, NodeRpcError>();
-    const conn = this.conn;
-    if (!conn || !conn.open || conn.dropped) return failures;
-    const change = async (scope: string, method: "subscribe" | "unsubscribe", body: object): Promise<boolean> => {
-      try {
-        await this.call(conn, method, { [scope]: body });
-        return true;
-      } catch (err) {
-        if (err instanceof NodeRpcError) failures.set(scope, err);
-        else if (!(err instanceof NodeUnavailableError)) throw err;
-        return false;
-      }
-    };
-    try {
-      for (const [scope, handlers] of [["NewBlockTemplate", this.templateHandlers], ["VirtualDaaScoreChanged", this.daaHandlers]] as const) {
-        const want = handlers.size > 0;
-        if (want && !conn.scopes.has(scope)) {
-          if (await change(scope, "subscribe", {})) conn.scopes.add(scope);
-        } else if (!want && conn.scopes.has(scope)) {
-          if (await change(scope, "unsubscribe", {})) conn.scopes.delete(scope);
-        }
-      }
-      const wanted = new Set<string>();
-      for (const h of this.utxoHandlers) for (const a of h.addresses) wanted.add(a);
-      const add = [...wanted].filter((a) => !conn.utxoAddresses.has(a));
-      const remove = [...conn.utxoAddresses].filter((a) => !wanted.has(a));
-      if (add.length && (await change("UtxosChanged", "subscribe", { addresses: add }))) {
-        for (const a of add) conn.utxoAddresses.add(a);
-      }
-      if (remove.length && (await change("UtxosChanged", "unsubscribe", { addresses: remove }))) {
-        for (const a of remove) conn.utxoAddresses.delete(a);
-      }
-    } catch (err) {
-      this.log.error("subscription sync failed", { error: (err as Error).message });
-    }
-    return failures;
+    return this.subscriptions.onUtxosChanged(addresses, fn);
   }
 
   // ---- connection lifecycle ----
@@ -324,7 +243,7 @@ export class NodeClient {
 
   private async onOpen(conn: Connection): Promise<void> {
     this.log.debug("socket open, restoring subscriptions", { url: conn.url });
-    for (const [scope, err] of await this.syncSubscriptions()) {
+    for (const [scope, err] of await this.subscriptions.sync()) {
       this.log.error("node refused subscription", { url: conn.url, scope, error: err.message });
     }
     if (conn.dropped || this.conn !== conn) return;
@@ -433,7 +352,7 @@ export class NodeClient {
         this.log.warn("ignored malformed message from node", { url: conn.url, reason: msg.reason });
         return;
       case "notification":
-        this.onNotification(msg.method, msg.params);
+        this.subscriptions.dispatch(msg.method, msg.params);
         return;
       case "result":
       case "error": {
@@ -451,50 +370,8 @@ export class NodeClient {
     }
   }
 
-  /** Payloads are externally tagged: {"method":"xNotification","params":{"Variant":{…}}}. */
-  private onNotification(method: string, params: unknown): void {
-    try {
-      switch (method) {
-        case "newBlockTemplateNotification":
-          for (const fn of this.templateHandlers) this.deliver(method, () => fn());
-          return;
-        case "virtualDaaScoreChangedNotification": {
-          if (this.daaHandlers.size === 0) return;
-          const score = decodeVirtualDaaScore(isObject(params) ? params.VirtualDaaScoreChanged : undefined);
-          for (const fn of this.daaHandlers) this.deliver(method, () => fn(score));
-          return;
-        }
-        case "utxosChangedNotification": {
-          if (this.utxoHandlers.size === 0) return;
-          const change = decodeUtxosChanged(isObject(params) ? params.UtxosChanged : undefined);
-          for (const h of this.utxoHandlers) {
-            const added = change.added.filter((e) => h.addresses.has(e.address));
-            const removed = change.removed.filter((e) => h.addresses.has(e.address));
-            if (added.length || removed.length) this.deliver(method, () => h.fn({ added, removed }));
-          }
-          return;
-        }
-        default:
-          this.log.debug("ignored notification", { method });
-      }
-    } catch (err) {
-      this.log.warn("ignored malformed notification", { method, error: (err as Error).message });
-    }
-  }
-
-  /** Runs a subscriber so that neither a throw nor a rejected promise from it escapes into the client. */
-  private deliver(what: string, run: () => unknown): void {
-    const report = (err: unknown) => this.log.error("subscriber failed", { notification: what, error: String((err as Error)?.message ?? err) });
-    try {
-      const out = run();
-      if (out instanceof Promise) out.catch(report);
-    } catch (err) {
-      report(err);
-    }
-  }
-
   private emit(event: ClientEvent, url: string): void {
-    for (const fn of this.listeners[event]) this.deliver(event, () => fn(url));
+    for (const fn of this.listeners[event]) deliver(this.log, event, () => fn(url));
   }
 
   private settleWaiter(w: Waiter, err: Error | null): void {
