@@ -53,8 +53,9 @@ export function validateShare(ctx: ShareContext, params: unknown[]): ValidShare 
 
   let sent = claimedJob ? claimedSent : undefined;
   let job = claimedJob;
-  let pow = job ? job.pow.pow(nonce) : 0n;
-  if (!sent || pow >= sent.shareTarget) {
+  // null: not enough work for the job's share target (no bigint is built for it).
+  let pow = job && sent ? job.pow.powBelow(nonce, sent.shareTarget) : null;
+  if (pow === null) {
     const found = searchRecent(ctx, sent?.id, nonce);
     if (found) ({ sent, job, pow } = found);
   }
@@ -63,7 +64,7 @@ export function validateShare(ctx: ShareContext, params: unknown[]): ValidShare 
   if (job.submitted.has(nonce)) throw errors.duplicate();
   job.submitted.add(nonce);
 
-  if (pow >= sent.shareTarget) throw errors.lowDifficulty();
+  if (pow === null) throw errors.lowDifficulty();
   return { job, sent, nonce, pow, isBlock: pow <= job.target };
 }
 
@@ -72,8 +73,8 @@ function searchRecent(ctx: ShareContext, skipId: string | undefined, nonce: bigi
     if (sent.id === skipId) continue;
     const job = ctx.lookup(sent.id);
     if (!job) continue;
-    const pow = job.pow.pow(nonce);
-    if (pow < sent.shareTarget) return { sent, job, pow };
+    const pow = job.pow.powBelow(nonce, sent.shareTarget);
+    if (pow !== null) return { sent, job, pow };
   }
   return null;
 }
