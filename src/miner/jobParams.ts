@@ -1,8 +1,8 @@
 // Decodes mining.notify params into the pre-PoW hash and timestamp a miner hashes with (spec §3.5).
 
 import { hexToBytes, readU64le, u64le } from "../common/hex.ts";
-import type { JobEncoding } from "./agent.ts";
 import { U64_MAX } from "../common/json.ts";
+import type { JobEncoding } from "./agent.ts";
 
 export interface MinerJob {
   /** Echoed back verbatim in mining.submit, whatever JSON type the pool used. */

@@ -1,13 +1,13 @@
 // The durable ShareSink: group commit of accepted shares into the database, with a local spool when the
 // database cannot be reached. A share's promise resolves only once it is in the database or fsynced in the spool.
 
+import { randomBytes } from "node:crypto";
+import { U64_MAX } from "../common/json.ts";
 import { silentLogger, type Logger } from "../common/log.ts";
 import type { Database } from "../db/database.ts";
-import { randomBytes } from "node:crypto";
 import { insertShares, type StoredShare } from "../db/shares.ts";
 import { Spool, type SpoolRecord } from "./spool.ts";
 import type { AcceptedShare, FoundBlock, ShareSink } from "./types.ts";
-import { U64_MAX } from "../common/json.ts";
 
 export interface ShareRecorderOptions {
   db: Database;
@@ -29,7 +29,6 @@ export interface ShareRecorderOptions {
 type Pending =
   | { record: SpoolRecord & { kind: "share" }; resolve(): void; reject(err: Error): void }
   | { record: SpoolRecord & { kind: "block" }; resolve(): void; reject(err: Error): void };
-
 
 /** Stratum-side mistakes are refused up front, so one bad share can never poison a batch or the spool. */
 function shareProblem(s: AcceptedShare): string | null {

@@ -2,8 +2,8 @@
 // mining/src/mempool/check_transaction_standard.rs).
 
 import { hexToBytes } from "../../common/hex.ts";
-import { SUBNETWORK_COINBASE, type Transaction, type TxOutput, type UtxoEntry } from "./types.ts";
 import { U64_MAX } from "../../common/json.ts";
+import { SUBNETWORK_COINBASE, type Transaction, type TxOutput, type UtxoEntry } from "./types.ts";
 
 const MASS_PER_TX_BYTE = 1n;
 const MASS_PER_SCRIPT_PUBLIC_KEY_BYTE = 10n;
