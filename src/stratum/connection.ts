@@ -306,9 +306,9 @@ export class StratumConnection {
     }
     const hash = blockHash({ ...job.header, nonce });
     this.ctx.stats.blockFound(accepted);
-    this.ctx.log.info(accepted ? "block found" : "block rejected by node", {
-      hash, worker: `${login.address}.${login.worker}`, reason: rejectReason ?? "",
-    });
+    const worker = `${login.address}.${login.worker}`;
+    if (accepted) this.ctx.log.info("block found", { hash, worker });
+    else this.ctx.log.warn("block rejected by node", { hash, worker, reason: rejectReason ?? "unknown" });
     return {
       hash, address: login.address, worker: login.worker, mode: this.ctx.port.mode, daaScore: job.header.daaScore,
       networkDifficulty: job.networkDifficulty, accepted, rejectReason, foundAt: now,
