@@ -30,7 +30,7 @@ const METHODS: Record<string, Method> = {
 
   getBlockDagInfo: (node) => ({
     network: NETWORK_ID, blockCount: node.chain.blockCount, headerCount: node.chain.blockCount,
-    tipHashes: [node.chain.sink], difficulty: node.opts.difficulty * 2 ** 31, pastMedianTime: Date.now() - 1000,
+    tipHashes: [node.chain.sink], difficulty: node.opts.difficulty * 2 ** 31, pastMedianTime: node.pastMedianTime(),
     virtualParentHashes: [node.chain.sink], pruningPointHash: node.pruningPoint,
     virtualDaaScore: node.chain.daaScore, sink: node.chain.sink,
   }),
@@ -62,7 +62,7 @@ const METHODS: Record<string, Method> = {
   submitTransaction: (node, p) => {
     // allowOrphan is required on the wire but only honoured by a node run with --unsaferpc, which this is not.
     readBool(p, "allowOrphan");
-    return { transactionId: node.mempool.submit(p.transaction) };
+    return { transactionId: node.mempool.submit(p.transaction).id };
   },
 
   getBlock: (node, p) => {
