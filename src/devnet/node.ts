@@ -151,6 +151,7 @@ export class DevnetNode {
       diff.added.push(record);
     });
     const txIds = this.mempool.commit(cb.daaScore, diff);
+    this.chain.setAccepted(cb.hash, txIds);
     this.subs.publishUtxos(diff);
     this.subs.publish("VirtualChainChanged", (l) => ({
       removedChainBlockHashes: [],
