@@ -195,12 +195,15 @@ describe("payer methods through the devnet", () => {
   });
 
   test("submitTransactionReplacement and getVirtualChainFromBlock: the replacement confirms, the replaced comes back exact", async () => {
-    const d = await devnet({ bps: 4 });
+    // 2 BPS: the submissions below fit between two ticks, so the original is still in the mempool when replaced.
+    const d = await devnet({ bps: 2 });
     const c = await connectedClient(d.url);
     const ticks: bigint[] = [];
     await c.onVirtualDaaScoreChanged((s) => void ticks.push(s));
     await until(() => ticks.length > 0, 3000, "a tick");
     const start = (await c.getBlockDagInfo()).sink;
+    const before = ticks.length;
+    await until(() => ticks.length > before, 3000, "a fresh tick");
     // An amount above 2^53 sompi must survive the round trip as a bigint.
     const big = 100_000_000n * KAS;
     const coin = fund(d, alice, big);
