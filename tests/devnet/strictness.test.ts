@@ -59,6 +59,12 @@ describe("version, gas and subnetwork", () => {
     await tx.rejected(pay([coin()], KAS, { fields: { subnetworkId: reserved } }), `transaction subnetwork id ${reserved} is neither native nor coinbase`);
     const lane = "01020304" + "0".repeat(32);
     await tx.rejected(pay([coin()], KAS, { fields: { subnetworkId: lane } }), `transaction subnetwork id ${lane} is neither native nor coinbase`);
+    const badLane = "0102030405" + "0".repeat(30);
+    await tx.rejected(pay([coin()], KAS, { version: 1, fields: { subnetworkId: badLane } }), `transaction subnetwork id ${badLane} is neither native nor coinbase`);
+  });
+
+  test("a version 1 transaction on a user lane (4-byte namespace) may carry gas, as the node allows", async () => {
+    await tx.accepted(pay([coin()], KAS, { version: 1, fields: { subnetworkId: "01020304" + "0".repeat(32), gas: 5n } }));
   });
 });
 

@@ -120,7 +120,7 @@ export function build(coins: Coin[], outputs: Array<[string, bigint]>, opts: Bui
   return { id: transactionId(tx), tx, json: rpcJson(tx) };
 }
 
-export function rpcJson(tx: Transaction): Record<string, unknown> {
+function rpcJson(tx: Transaction): Record<string, unknown> {
   return {
     ...tx,
     inputs: tx.inputs.map((i) => ({ ...i, verboseData: null })),
