@@ -128,9 +128,11 @@ export class Mempool {
     const feeMass = [storage, compute, normalizedTransient].reduce((a, b) => (a > b ? a : b));
     const feerate = Number(fee) / Number(feeMass);
     if (replaced && feerate <= replaced.feerate) reject("fee rate per contextual mass gram is not greater than the fee rate of the replaced transaction");
-    tx.inputs.forEach((_, i) => {
+    tx.inputs.forEach((input, i) => {
       const error = checkInputScript(tx, i, entries);
-      if (error !== null) reject(`failed to verify the signature script: ${error}`);
+      if (error === null) return;
+      // map_script_err: an empty signature script gets its own wrapper.
+      reject(input.signatureScript === "" ? `failed to verify empty signature script. Inner error: ${error}` : `failed to verify the signature script: ${error}`);
     });
 
     if (storage > MAX_STORAGE_MASS) reject(`transaction storage mass of ${storage} is larger than max allowed size of ${MAX_STORAGE_MASS}`);

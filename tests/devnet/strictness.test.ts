@@ -133,6 +133,10 @@ describe("standard spend forms", () => {
     await tx.accepted(pay([coin()], KAS, { commit: { sigOpCount: 2 } }));
   });
 
+  test("an empty signature script fails with the node's own wrapper", async () => {
+    await tx.rejected(build([coin()], [[BOB, KAS]], { unsigned: true }), "failed to verify empty signature script. Inner error: opcode requires at least 2 but stack has only 1");
+  });
+
   test("a P2SH redeem script with more than 15 sig-ops is not standard", async () => {
     const keys = Array.from({ length: 16 }, (_, i) => 20 + i);
     const b = pay([coin(multisigWallet(1, keys, [20]))], KAS);
