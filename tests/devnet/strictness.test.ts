@@ -82,6 +82,13 @@ describe("lock time", () => {
   });
 });
 
+describe("relative sequence locks", () => {
+  test("a relative DAA lock not yet passed is refused; the disable bit lifts it", async () => {
+    await tx.rejected(pay([coin()], KAS, { sequence: 1000n }), "one of the transaction sequence locks conditions was not met");
+    await tx.accepted(pay([coin()], KAS, { sequence: (1n << 63n) | 1000n }));
+  });
+});
+
 describe("mass limits", () => {
   test("compute mass above 500,000 is refused before any script runs", async () => {
     const b = build([coin(), coin()], [[BOB, KAS]], { commit: { sigOpCount: 255 }, unsigned: true });
