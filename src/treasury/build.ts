@@ -12,7 +12,7 @@ export interface SpendableUtxo {
 
 /** OP_DATA_65 ‖ 64-byte Schnorr signature ‖ sighash type: every signed input's script has this length, so the
  * mass of a transaction signed later is known while planning it. */
-export const P2PK_SIGNATURE_SCRIPT_BYTES = 66;
+const P2PK_SIGNATURE_SCRIPT_BYTES = 66;
 const PLACEHOLDER_SIGNATURE_SCRIPT = "00".repeat(P2PK_SIGNATURE_SCRIPT_BYTES);
 const P2PK_SCRIPT_PUBLIC_KEY = /^000020[0-9a-f]{64}ac$/;
 

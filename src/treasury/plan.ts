@@ -31,6 +31,7 @@ export interface PlannedPayout {
   /** Sent back to the change address as the last output; 0n when folded into the fee. */
   change: bigint;
   fee: bigint;
+  /** The mass of the signed transaction (signature scripts have a fixed length). */
   mass: Mass;
   /** Unsigned (empty signature scripts); signPayout turns it into the bytes to submit. */
   tx: Transaction;
@@ -96,7 +97,7 @@ export function planPayouts(req: PlanRequest): Plan {
     let next = taken;
     for (;;) {
       const s = settle(inputs, outputs, changeSpk, req.feePerKg);
-      const short = "shortfall" in s;
+      const short = "short" in s;
       if (!short && withinMassLimits(s.mass)) {
         taken = next;
         return { inputs, payees, settled: s };

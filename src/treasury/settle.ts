@@ -14,9 +14,9 @@ export interface Settled {
   mass: Mass;
 }
 
-/** The inputs cannot pay the outputs and the fee of the transaction without change. */
+/** The inputs cannot pay the outputs and the fee of the transaction without change (whose mass this is). */
 export interface Short {
-  shortfall: bigint;
+  short: true;
   mass: Mass;
 }
 
@@ -35,7 +35,7 @@ export function settle(inputs: readonly SpendableUtxo[], payouts: readonly TxOut
   const rest = inputs.reduce((s, u) => s + u.entry.amount, 0n) - payouts.reduce((s, o) => s + o.value, 0n);
   const bare = massOf(inputs, payouts);
   const bareFee = payoutFee(bare, perKg);
-  if (rest < bareFee) return { shortfall: bareFee - rest, mass: bare };
+  if (rest < bareFee) return { short: true, mass: bare };
 
   const minimumChange = minimumOutputSompi();
   let change = rest - bareFee;

@@ -16,8 +16,8 @@ export function signPayout(tx: Transaction, entries: readonly UtxoEntry[], priva
   entries.forEach((e, i) => {
     if (e.scriptPublicKey.toLowerCase() !== spk) throw new Error(`input ${i} pays ${e.scriptPublicKey}, not the signing key's script ${spk}`);
   });
+  // The sighash leaves signature scripts out, so every input is hashed over the transaction as given.
   const utxos = [...entries];
-  const unsigned: Transaction = { ...tx, inputs: tx.inputs.map((i) => ({ ...i, signatureScript: "" })) };
-  const signatures = unsigned.inputs.map((_, i) => bytesToHex(schnorr.sign(sigHash(unsigned, i, utxos, SIGHASH_ALL), privateKey)));
-  return { ...unsigned, inputs: unsigned.inputs.map((input, i) => ({ ...input, signatureScript: OP_DATA_65 + signatures[i] + SIGHASH_ALL_BYTE })) };
+  const signatures = tx.inputs.map((_, i) => bytesToHex(schnorr.sign(sigHash(tx, i, utxos, SIGHASH_ALL), privateKey)));
+  return { ...tx, inputs: tx.inputs.map((input, i) => ({ ...input, signatureScript: OP_DATA_65 + signatures[i] + SIGHASH_ALL_BYTE })) };
 }
