@@ -1,5 +1,6 @@
-// Payout fees and per-transaction mass limits (node-rpc.md §8; rusty-kaspa consensus/core/src/tx.rs feerate mass,
-// mining/src/mempool/check_transaction_standard.rs minimum fee, wallet/core/src/tx/mass.rs standard cap).
+// Payout fees and per-transaction mass limits (node-rpc.md §8; rusty-kaspa consensus/core/src/mass/mod.rs
+// Mass::normalized_max, which consensus/core/src/tx.rs calculated_feerate divides the fee by;
+// mining/src/mempool/check_transaction_standard.rs minimum fee; wallet/core/src/tx/mass.rs standard cap).
 
 import type { Mass } from "../kaspa/tx/index.ts";
 
@@ -20,8 +21,8 @@ export function feeratePerKg(sompiPerGram: number): bigint {
   return perKg > MINIMUM_FEERATE_PER_KG ? perKg : MINIMUM_FEERATE_PER_KG;
 }
 
-/** The mass a feerate applies to: max(compute, storage, transient normalised to the compute limit). Transient mass
- * has twice the block budget of compute mass, so half of it (rounded up) weighs the same. */
+/** The mass a feerate applies to: max(compute, storage, transient normalised to the compute limit). Each mass is
+ * scaled by compute limit / its own block limit: 1 for storage (500,000), 1/2 for transient (1,000,000), rounded up. */
 export function governingMass(mass: Mass): bigint {
   const transient = (mass.transient + 1n) / 2n;
   let m = mass.compute > mass.storage ? mass.compute : mass.storage;
