@@ -2,7 +2,7 @@
 // deterministic: the same request always gives the same plan, whatever order the node listed the UTXOs in.
 
 import { addressToScriptPublicKey } from "../kaspa/address.ts";
-import type { Mass, Transaction, TxOutput, UtxoEntry } from "../kaspa/tx/index.ts";
+import type { Mass, Transaction, TxOutput } from "../kaspa/tx/index.ts";
 import { isP2pk, unsignedPayout, type SpendableUtxo } from "./build.ts";
 import { MAX_PAYOUT_TX_MASS, withinMassLimits } from "./fee.ts";
 import { settle, type Settled } from "./settle.ts";
