@@ -1,6 +1,8 @@
 // Validates one mining.submit, in a fixed order: authorized (24), job known (21), nonce well formed (20),
-// not a duplicate (22), enough work for the difficulty of that job on this connection (23). Pure apart from
-// marking the nonce as submitted on the job, which is what makes duplicates visible to every connection.
+// not a duplicate (22), enough work for the difficulty of that job on this connection (23). A nonce at or under
+// the job's network target is a block and is accepted whatever the share target: a block is never thrown away.
+// Pure apart from marking the nonce as submitted on the job, which is what makes duplicates visible to every
+// connection.
 
 import type { Job } from "../templates/job.ts";
 import { errors } from "./errors.ts";
@@ -53,8 +55,8 @@ export function validateShare(ctx: ShareContext, params: unknown[]): ValidShare 
 
   let sent = claimedJob ? claimedSent : undefined;
   let job = claimedJob;
-  // null: not enough work for the job's share target (no bigint is built for it).
-  let pow = job && sent ? job.pow.powBelow(nonce, sent.shareTarget) : null;
+  // null: neither a share nor a block (no bigint is built for it).
+  let pow = job && sent ? powAccepted(job, sent, nonce) : null;
   if (pow === null) {
     const found = searchRecent(ctx, sent?.id, nonce);
     if (found) ({ sent, job, pow } = found);
@@ -68,12 +70,20 @@ export function validateShare(ctx: ShareContext, params: unknown[]): ValidShare 
   return { job, sent, nonce, pow, isBlock: pow <= job.target };
 }
 
+/**
+ * The PoW if the nonce is a share (pow < share target) or a block (pow <= network target), else null. One
+ * powBelow against the easier of the two targets; the caller tells a block from a share by `pow <= job.target`.
+ */
+function powAccepted(job: Job, sent: SentJob, nonce: bigint): bigint | null {
+  return job.pow.powBelow(nonce, sent.shareTarget > job.target ? sent.shareTarget : job.target + 1n);
+}
+
 function searchRecent(ctx: ShareContext, skipId: string | undefined, nonce: bigint): { sent: SentJob; job: Job; pow: bigint } | null {
   for (const sent of ctx.history.recent(JOB_SEARCH_DEPTH)) {
     if (sent.id === skipId) continue;
     const job = ctx.lookup(sent.id);
     if (!job) continue;
-    const pow = job.pow.powBelow(nonce, sent.shareTarget);
+    const pow = powAccepted(job, sent, nonce);
     if (pow !== null) return { sent, job, pow };
   }
   return null;

@@ -122,6 +122,19 @@ describe("validateShare", () => {
     expect(validateShare(ctx, ["w", "5", hex(nonce)]).isBlock).toBe(true);
   });
 
+  test("a nonce that meets the network target is a block even when it misses a harder share target", () => {
+    // The review's reproduction: network target 2^252, share difficulty 2^-24 (target 2^248), nonce 0 a block.
+    const net = job("10", 10, 1n << 252n);
+    const pow0 = net.pow.pow(0n);
+    expect(pow0 < 1n << 252n && pow0 >= 1n << 248n).toBe(true);
+    const ctx = context([net]);
+    ctx.history.add("10", HARD, targetFor(HARD));
+    const share = validateShare(ctx, ["w", "10", hex(0n)]);
+    expect(share).toMatchObject({ job: net, nonce: 0n, pow: pow0, isBlock: true });
+    // Accepted, so a replay is a duplicate.
+    expect(codeOf(() => validateShare(ctx, ["w", "10", hex(0n)]))).toBe(22);
+  });
+
   test("the 5-parameter submit takes the nonce from params[4]; numeric job ids are accepted", () => {
     const c = job("8", 8);
     const ctx = context([c]);
