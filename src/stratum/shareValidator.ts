@@ -1,8 +1,8 @@
 // Validates one mining.submit, in a fixed order: authorized (24), job known (21), nonce well formed (20),
-// not a duplicate (22), enough work for the difficulty of that job on this connection (23). A nonce at or under
-// the job's network target is a block and is accepted whatever the share target: a block is never thrown away.
-// Pure apart from marking the nonce as submitted on the job, which is what makes duplicates visible to every
-// connection.
+// not a duplicate (22), enough work for the difficulty of that job on this connection (23), room on the job (21).
+// A nonce at or under the job's network target is a block and is accepted whatever the share target: a block is
+// never thrown away. Pure apart from remembering an accepted nonce on the job, which is what makes duplicates
+// visible to every connection; a rejected nonce is not remembered, so junk costs no memory.
 
 import type { Job } from "../templates/job.ts";
 import { errors } from "./errors.ts";
@@ -31,6 +31,14 @@ export interface ValidShare {
  * so a share that fails on its claimed job is tried on this many of the connection's newest jobs.
  */
 export const JOB_SEARCH_DEPTH = 8;
+
+/**
+ * Accepted nonces one job remembers for duplicate detection (~85 bytes each: ~5.5 MB for a full job). Far above
+ * honest use: a job is the newest for ~100 ms at 10 BPS, and even 20,000 connections at 20 shares a minute send
+ * ~6,700 shares a second. A full job refuses further shares (21) rather than forget one, since a forgotten nonce
+ * could be credited twice; blocks are still taken.
+ */
+export const MAX_ACCEPTED_PER_JOB = 65_536;
 
 /** [worker, jobId, nonce], or the 5-parameter layout [worker, jobId, extranonce2, ntime, nonce] (spec §3.7). */
 function nonceParam(params: unknown[]): unknown {
@@ -64,10 +72,11 @@ export function validateShare(ctx: ShareContext, params: unknown[]): ValidShare 
   if (!sent || !job) throw errors.jobNotFound();
 
   if (job.submitted.has(nonce)) throw errors.duplicate();
-  job.submitted.add(nonce);
-
   if (pow === null) throw errors.lowDifficulty();
-  return { job, sent, nonce, pow, isBlock: pow <= job.target };
+  const isBlock = pow <= job.target;
+  if (!isBlock && job.submitted.size >= MAX_ACCEPTED_PER_JOB) throw errors.jobFull();
+  job.submitted.add(nonce);
+  return { job, sent, nonce, pow, isBlock };
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { PowState } from "../../src/kaspa/pow/index.ts";
 import { StratumError } from "../../src/stratum/errors.ts";
 import { JobHistory } from "../../src/stratum/jobHistory.ts";
-import { validateShare, type ShareContext } from "../../src/stratum/shareValidator.ts";
+import { MAX_ACCEPTED_PER_JOB, validateShare, type ShareContext } from "../../src/stratum/shareValidator.ts";
 import type { Job } from "../../src/templates/job.ts";
 
 const TWO_224 = 1n << 224n;
@@ -72,7 +72,7 @@ describe("validateShare", () => {
     expect(share.isBlock).toBe(false);
   });
 
-  test("22 for the same nonce again: another worker, another connection, even a low-difficulty one", () => {
+  test("22 for an accepted nonce again: another worker, another connection; a low-difficulty one stays 23", () => {
     const c1 = context([a, b]);
     const c2 = context([a, b]);
     c1.history.add("1", EASY, targetFor(EASY));
@@ -83,7 +83,36 @@ describe("validateShare", () => {
     expect(codeOf(() => validateShare(c2, ["bob.rig1", "1", hex(good)]))).toBe(22);
     const low = findNonce(a, (p) => p >= targetFor(EASY), 0n, 2_000n);
     expect(codeOf(() => validateShare(c1, ["w", "1", hex(low)]))).toBe(23);
-    expect(codeOf(() => validateShare(c1, ["w", "1", hex(low)]))).toBe(22);
+    expect(codeOf(() => validateShare(c1, ["w", "1", hex(low)]))).toBe(23);
+  });
+
+  test("only accepted nonces are remembered: a flood of low-difficulty nonces leaves the set as it was", () => {
+    const fresh = job("12", 12);
+    const ctx = context([fresh]);
+    ctx.history.add("12", HARD, targetFor(HARD));
+    let accepted = 0;
+    for (let n = 0n; n < 3_000n; n++) {
+      if (codeOf(() => validateShare(ctx, ["w", "12", hex(n)])) === 0) accepted++;
+    }
+    expect(accepted).toBeLessThan(100);
+    expect(fresh.submitted.size).toBe(accepted);
+  });
+
+  test(`a job remembers at most ${MAX_ACCEPTED_PER_JOB} nonces; past that its shares get 21, its blocks still count`, () => {
+    const full = job("11", 11);
+    const ctx = context([full]);
+    // Every hash passes at this difficulty.
+    ctx.history.add("11", 2 ** -40, targetFor(2 ** -40));
+    for (let n = 0; n < MAX_ACCEPTED_PER_JOB; n++) validateShare(ctx, ["w", "11", hex(BigInt(n))]);
+    expect(full.submitted.size).toBe(MAX_ACCEPTED_PER_JOB);
+    expect(codeOf(() => validateShare(ctx, ["w", "11", hex(10n ** 9n)]))).toBe(21);
+    // What it remembers is still a duplicate, not forgotten.
+    expect(codeOf(() => validateShare(ctx, ["w", "11", hex(0n)]))).toBe(22);
+    expect(full.submitted.size).toBe(MAX_ACCEPTED_PER_JOB);
+    // A block is never refused.
+    (full as { target: bigint }).target = 1n << 255n;
+    const block = findNonce(full, (p) => p <= 1n << 255n, 0n, 10n ** 9n);
+    expect(validateShare(ctx, ["w", "11", hex(block)]).isBlock).toBe(true);
   });
 
   test("23 is judged with the difficulty the job was sent with, not the connection's newest", () => {
