@@ -73,7 +73,7 @@ export class StratumConnection {
   private pendingJob: Job | null = null;
   private throttleTimer: ReturnType<typeof setTimeout> | null = null;
 
-  /** Kept in step with login and extranonce, so a share allocates no context. */
+  /** Kept in step with login, extranonce and miner type, so a share allocates no context. */
   private readonly shareContext: ShareContext;
   readonly meter: HashrateMeter;
   private readonly ratio: ShareRatio;
@@ -85,7 +85,9 @@ export class StratumConnection {
     this.lastVardiffCheck = now;
     this.miner = classifyMiner("", ctx.port.encoding);
     this.history = new JobHistory(ctx.config.stratum.templates.cacheSize);
-    this.shareContext = { authorized: false, extranonce: "", history: this.history, lookup: (id) => this.follower?.job(id) };
+    this.shareContext = {
+      authorized: false, extranonce: "", searchJobs: false, history: this.history, lookup: (id) => this.follower?.job(id),
+    };
     this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
     this.ratio = new ShareRatio(ctx.config.stratum.ban);
   }
@@ -175,6 +177,7 @@ export class StratumConnection {
     if (this.extranonce === null) {
       this.userAgent = ua;
       this.miner = classifyMiner(ua, this.ctx.port.encoding);
+      this.shareContext.searchJobs = this.miner.reportsWrongJobIds;
       if (!this.assignExtranonce()) return;
     }
     this.send(resultLine(req.id, subscribeResult(this.miner, this.extranonce!)));

@@ -12,6 +12,8 @@ import type { JobHistory, SentJob } from "./jobHistory.ts";
 export interface ShareContext {
   authorized: boolean;
   extranonce: string;
+  /** Try recent jobs when the claimed one fails: only for firmware that reports wrong job ids (minerType.ts). */
+  searchJobs: boolean;
   history: JobHistory;
   /** Jobs still cached by the follower; a job that left the cache is unknown even if it was sent. */
   lookup(id: string): Job | undefined;
@@ -28,7 +30,8 @@ export interface ValidShare {
 
 /**
  * IceRiver and Bitmain firmware report wrong job ids (rdugan share_handler.go, rusty bridge share_handler.rs),
- * so a share that fails on its claimed job is tried on this many of the connection's newest jobs.
+ * so their share that fails on its claimed job is tried on this many of the connection's newest jobs, each once.
+ * Other miners' bad shares cost one PoW check: the search would multiply the cost of junk by up to nine.
  */
 export const JOB_SEARCH_DEPTH = 8;
 
@@ -65,7 +68,7 @@ export function validateShare(ctx: ShareContext, params: unknown[]): ValidShare 
   let job = claimedJob;
   // null: neither a share nor a block (no bigint is built for it).
   let pow = job && sent ? powAccepted(job, sent, nonce) : null;
-  if (pow === null) {
+  if (pow === null && ctx.searchJobs) {
     const found = searchRecent(ctx, sent?.id, nonce);
     if (found) ({ sent, job, pow } = found);
   }

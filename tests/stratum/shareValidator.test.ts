@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { PowState } from "../../src/kaspa/pow/index.ts";
 import { StratumError } from "../../src/stratum/errors.ts";
 import { JobHistory } from "../../src/stratum/jobHistory.ts";
-import { MAX_ACCEPTED_PER_JOB, validateShare, type ShareContext } from "../../src/stratum/shareValidator.ts";
+import { JOB_SEARCH_DEPTH, MAX_ACCEPTED_PER_JOB, validateShare, type ShareContext } from "../../src/stratum/shareValidator.ts";
 import type { Job } from "../../src/templates/job.ts";
 
 const TWO_224 = 1n << 224n;
@@ -19,9 +19,18 @@ function findNonce(j: Job, pass: (pow: bigint, nonce: bigint) => boolean, prefix
   throw new Error("no nonce found");
 }
 
-function context(jobs: Job[], extranonce = ""): ShareContext & { history: JobHistory } {
+/** A lolMiner-like connection unless `searchJobs` (IceRiver, Bitmain). */
+function context(jobs: Job[], extranonce = "", searchJobs = false): ShareContext & { history: JobHistory } {
   const byId = new Map(jobs.map((j) => [j.id, j]));
-  return { authorized: true, extranonce, history: new JobHistory(300), lookup: (id) => byId.get(id) };
+  return { authorized: true, extranonce, searchJobs, history: new JobHistory(300), lookup: (id) => byId.get(id) };
+}
+
+/** Counts the PoW checks made on a job. */
+function countPow(j: Job): { calls: number } {
+  const counter = { calls: 0 };
+  const inner = j.pow.powBelow.bind(j.pow);
+  j.pow.powBelow = (nonce, target) => (counter.calls++, inner(nonce, target));
+  return counter;
 }
 
 function codeOf(run: () => unknown): number {
@@ -126,7 +135,7 @@ describe("validateShare", () => {
   });
 
   test("a share reported with a wrong job id is found on a recent job (IceRiver/Bitmain)", () => {
-    const ctx = context([a, b]);
+    const ctx = context([a, b], "", true);
     ctx.history.add("1", EASY, targetFor(EASY));
     ctx.history.add("2", EASY, targetFor(EASY));
     const onlyA = (from: bigint) => findNonce(a, (p, n) => p < targetFor(EASY) && b.pow.pow(n) >= targetFor(EASY), 0n, from);
@@ -134,6 +143,50 @@ describe("validateShare", () => {
     expect(validateShare(ctx, ["w", "2", hex(n1)]).job).toBe(a);
     // An id that was never sent at all is searched the same way.
     expect(validateShare(ctx, ["w", "999", hex(onlyA(n1 + 1n))]).job).toBe(a);
+  });
+
+  test("a lolMiner-type connection's bad share costs one PoW check, and a wrong id is 21 at no PoW cost", () => {
+    const jobs = Array.from({ length: 12 }, (_, i) => job(String(100 + i), 100 + i));
+    const counts = jobs.map(countPow);
+    const ctx = context(jobs);
+    for (const j of jobs) ctx.history.add(j.id, HARD, targetFor(HARD));
+    const last = jobs[11]!;
+    const bad = findNonce(last, (p) => p >= targetFor(HARD));
+    const total = () => counts.reduce((s, c) => s + c.calls, 0);
+    expect(codeOf(() => validateShare(ctx, ["w", last.id, hex(bad)]))).toBe(23);
+    expect(total()).toBe(1); // findNonce hashes with pow(): only the share's powBelow counts
+    expect(codeOf(() => validateShare(ctx, ["w", "999", hex(bad)]))).toBe(21);
+    expect(total()).toBe(1);
+  });
+
+  test("an IceRiver connection finds the right job; a bad share is checked at most once per job, on the newest 8", () => {
+    const jobs = Array.from({ length: 12 }, (_, i) => job(String(200 + i), 200 + i));
+    const counts = jobs.map(countPow);
+    const ctx = context(jobs, "", true);
+    for (const j of jobs) ctx.history.add(j.id, HARD, targetFor(HARD));
+    const total = () => counts.reduce((s, c) => s + c.calls, 0);
+    const right = jobs[8]!;
+    const others = jobs.filter((j) => j !== right);
+    const nonce = findNonce(right, (p, n) => p < targetFor(HARD) && others.every((o) => o.pow.pow(n) >= targetFor(HARD)));
+    expect(validateShare(ctx, ["w", jobs[11]!.id, hex(nonce)]).job).toBe(right);
+    expect(counts.every((c) => c.calls <= 1)).toBe(true);
+
+    for (const c of counts) c.calls = 0;
+    const bad = findNonce(jobs[0]!, (p, n) => jobs.every((o) => o.pow.pow(n) >= targetFor(HARD)));
+    expect(codeOf(() => validateShare(ctx, ["w", jobs[11]!.id, hex(bad)]))).toBe(23);
+    // The claimed job is the newest, so the claimed one and the next 7.
+    expect(total()).toBe(JOB_SEARCH_DEPTH);
+    expect(counts.every((c) => c.calls <= 1)).toBe(true);
+  });
+
+  test("a block reported under a wrong job id is still a block (IceRiver)", () => {
+    const net = job("10", 10, 1n << 252n);
+    const other = job("13", 13);
+    const ctx = context([net, other], "", true);
+    ctx.history.add("10", HARD, targetFor(HARD));
+    ctx.history.add("13", HARD, targetFor(HARD));
+    expect(other.pow.pow(0n) >= targetFor(HARD)).toBe(true);
+    expect(validateShare(ctx, ["w", "13", hex(0n)])).toMatchObject({ job: net, isBlock: true });
   });
 
   test("a job that left the follower's cache is unknown, even if it was sent", () => {
