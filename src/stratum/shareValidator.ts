@@ -37,9 +37,9 @@ export const JOB_SEARCH_DEPTH = 8;
 
 /**
  * Accepted nonces one job remembers for duplicate detection (~85 bytes each: ~5.5 MB for a full job). Far above
- * honest use: a job is the newest for ~100 ms at 10 BPS, and even 20,000 connections at 20 shares a minute send
- * ~6,700 shares a second. A full job refuses further shares (21) rather than forget one, since a forgotten nonce
- * could be credited twice; blocks are still taken.
+ * honest use: 20,000 connections at 20 shares a minute send ~6,700 shares a second, ~670 on a job that is the
+ * newest for 100 ms at 10 BPS. A full job refuses further shares (21) rather than forget one, since a forgotten
+ * nonce could be credited twice; blocks are still taken.
  */
 export const MAX_ACCEPTED_PER_JOB = 65_536;
 

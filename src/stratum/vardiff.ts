@@ -62,9 +62,9 @@ export function snapStartDifficulty(difficulty: number, powerOfTwo: boolean, min
 }
 
 /**
- * The share difficulty to send with a job: never above that job's network difficulty. A share harder than a block
- * only costs the miner blocks it would have reported and the pool credit for work it did; at or below the network
- * difficulty every block is also a share. Applies to vardiff, `d=` and a port's fixed difficulty alike. A
+ * The share difficulty to send with a job: never above that job's network difficulty. A miner submits only what
+ * meets the share target it was told, so above it every block between the two targets would stay on the miner;
+ * at or below it every block is also a share. Applies to vardiff, `d=` and a port's fixed difficulty alike. A
  * power-of-two connection gets the largest power of two not above the network difficulty.
  */
 export function clampToNetwork(difficulty: number, networkDifficulty: number, powerOfTwo: boolean): number {
