@@ -14,7 +14,8 @@ const clients: TestClient[] = [];
 beforeAll(async () => {
   pool = await startPool({
     devnetDifficulty: 1e6,
-    bps: 10,
+    // Two jobs a second: no third job is sent between the second one and the share, so "older" is the only other.
+    bps: 2,
     stratum: { jobThrottleMs: 100, ports: [{ port: 0, mode: "pplns", difficulty: SHARE_DIFF, vardiff: false, encoding: "auto" }] },
   });
 });
