@@ -25,7 +25,7 @@ function makeJob(id: number): Job {
 const jobs = Array.from({ length: JOBS }, (_, i) => makeJob(i + 1));
 const byId = new Map(jobs.map((j) => [j.id, j]));
 const history = new JobHistory(300);
-const ctx: ShareContext = { authorized: true, extranonce: "", history, lookup: (id) => byId.get(id) };
+const ctx: ShareContext = { authorized: true, extranonce: "", searchJobs: false, history, lookup: (id) => byId.get(id) };
 
 // Valid nonces per job, as hex, found before timing: 2^60-aligned like the load generator's.
 const nonceHex: string[][] = jobs.map((j, k) => {

@@ -22,7 +22,7 @@ import {
 } from "./protocol.ts";
 import { validateShare, type ShareContext, type ValidShare } from "./shareValidator.ts";
 import { HASHRATE_WINDOW_SECONDS, type StatsCounters } from "./stats.ts";
-import { snapStartDifficulty, VardiffWindow } from "./vardiff.ts";
+import { clampToNetwork, snapStartDifficulty, VardiffWindow } from "./vardiff.ts";
 
 export interface Transport {
   write(text: string): void;
@@ -59,7 +59,10 @@ export class StratumConnection {
   private follower: TemplateFollower | null = null;
   private stopJobs: (() => void) | null = null;
 
+  /** In force: what the miner was last told, never above the network difficulty of the last job sent. */
   private difficulty = 0;
+  /** What the port, `d=` or vardiff asks for before the clamp to the network difficulty. */
+  private wantedDifficulty = 0;
   private pendingDifficulty: number | null = null;
   private readonly history: JobHistory;
   private vardiff: VardiffWindow | null = null;
@@ -70,7 +73,7 @@ export class StratumConnection {
   private pendingJob: Job | null = null;
   private throttleTimer: ReturnType<typeof setTimeout> | null = null;
 
-  /** Kept in step with login and extranonce, so a share allocates no context. */
+  /** Kept in step with login, extranonce and miner type, so a share allocates no context. */
   private readonly shareContext: ShareContext;
   readonly meter: HashrateMeter;
   private readonly ratio: ShareRatio;
@@ -82,7 +85,9 @@ export class StratumConnection {
     this.lastVardiffCheck = now;
     this.miner = classifyMiner("", ctx.port.encoding);
     this.history = new JobHistory(ctx.config.stratum.templates.cacheSize);
-    this.shareContext = { authorized: false, extranonce: "", history: this.history, lookup: (id) => this.follower?.job(id) };
+    this.shareContext = {
+      authorized: false, extranonce: "", searchJobs: false, history: this.history, lookup: (id) => this.follower?.job(id),
+    };
     this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
     this.ratio = new ShareRatio(ctx.config.stratum.ban);
   }
@@ -172,6 +177,7 @@ export class StratumConnection {
     if (this.extranonce === null) {
       this.userAgent = ua;
       this.miner = classifyMiner(ua, this.ctx.port.encoding);
+      this.shareContext.searchJobs = this.miner.reportsWrongJobIds;
       if (!this.assignExtranonce()) return;
     }
     this.send(resultLine(req.id, subscribeResult(this.miner, this.extranonce!)));
@@ -198,9 +204,12 @@ export class StratumConnection {
     if (this.extranonce === null && !this.assignExtranonce()) return;
     this.login = login;
     this.shareContext.authorized = true;
-    this.difficulty = this.startDifficulty(req.params[1]);
+    this.wantedDifficulty = this.startDifficulty(req.params[1]);
     const payAddress = this.ctx.port.mode === "solo" ? login.address : this.ctx.config.treasury.address;
     this.follower = this.ctx.hub.acquire(payAddress);
+    const latest = this.follower.latest;
+    // Clamped now, so the first job needs no second set_difficulty.
+    this.difficulty = latest ? clampToNetwork(this.wantedDifficulty, latest.networkDifficulty, this.powerOfTwo) : this.wantedDifficulty;
     this.vardiff = this.ctx.port.vardiff ? new VardiffWindow(Date.now()) : null;
 
     // IceRiver needs exactly this order: reply, extranonce, difficulty, job (spec §3.1).
@@ -208,7 +217,6 @@ export class StratumConnection {
     if (this.extranonce) this.notify("mining.set_extranonce", setExtranonceParams(this.miner, this.extranonce));
     this.notify("mining.set_difficulty", [this.difficulty]);
     this.stopJobs = this.follower.onJob((job) => this.offerJob(job));
-    const latest = this.follower.latest;
     if (latest) this.sendJob(latest);
     this.ctx.log.debug("miner authorized", { remote: this.remoteAddress, agent: this.userAgent, address: login.address, worker: login.worker });
   }
@@ -240,10 +248,14 @@ export class StratumConnection {
   private sendJob(job: Job): void {
     const now = Date.now();
     if (this.pendingDifficulty !== null) {
-      this.difficulty = this.pendingDifficulty;
+      this.wantedDifficulty = this.pendingDifficulty;
       this.pendingDifficulty = null;
+    }
+    const difficulty = clampToNetwork(this.wantedDifficulty, job.networkDifficulty, this.powerOfTwo);
+    if (difficulty !== this.difficulty) {
+      this.difficulty = difficulty;
       this.vardiff?.restart(now);
-      this.notify("mining.set_difficulty", [this.difficulty]);
+      this.notify("mining.set_difficulty", [difficulty]);
     }
     this.history.add(job.id, this.difficulty);
     this.lastJobSentAt = now;

@@ -16,6 +16,13 @@ export interface MinerType {
   minimalNotifications: boolean;
   /** ASICs hash at power-of-two difficulties best (rdugan config.yaml pow2_clamp). */
   asic: boolean;
+  /**
+   * Firmware that submits shares under a wrong job id, so a share failing its claimed job is tried on recent ones.
+   * IceRiver and Bitmain: the Go bridges' share_handler.go ("IceRiver/Bitmain ASICs ... submit jobs with incorrect
+   * IDs"), the rusty-kaspa bridge likewise, and Miningcore does it for GodMiner and IceRiver (kaspa-mining.md §3,
+   * stale job handling; peers.md, lessons). No source reports it for Goldshell, BzMiner or GPU miners.
+   */
+  reportsWrongJobIds: boolean;
 }
 
 const FAMILIES: Array<[MinerFamily, RegExp]> = [
@@ -34,5 +41,6 @@ export function classifyMiner(userAgent: string, portEncoding: JobEncoding): Min
     bitmain: family === "bitmain",
     minimalNotifications: family === "iceriver",
     asic: family === "iceriver" || family === "bitmain" || family === "goldshell",
+    reportsWrongJobIds: family === "iceriver" || family === "bitmain",
   };
 }

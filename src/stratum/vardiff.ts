@@ -61,6 +61,17 @@ export function snapStartDifficulty(difficulty: number, powerOfTwo: boolean, min
   return Math.min(Math.max(d, min), max);
 }
 
+/**
+ * The share difficulty to send with a job: never above that job's network difficulty. A miner submits only what
+ * meets the share target it was told, so above it every block between the two targets would stay on the miner;
+ * at or below it every block is also a share. Applies to vardiff, `d=` and a port's fixed difficulty alike. A
+ * power-of-two connection gets the largest power of two not above the network difficulty.
+ */
+export function clampToNetwork(difficulty: number, networkDifficulty: number, powerOfTwo: boolean): number {
+  if (difficulty <= networkDifficulty) return difficulty;
+  return powerOfTwo ? 2 ** Math.floor(Math.log2(networkDifficulty)) : networkDifficulty;
+}
+
 /** Per-connection window: counts shares and asks `retarget` every interval. */
 export class VardiffWindow {
   private shares = 0;

@@ -26,8 +26,9 @@ export interface Job {
   };
   createdAt: number;
   /**
-   * Nonces already submitted on this job, by anyone: a job is shared by every connection it was sent to, so this
-   * catches a share replayed under another worker name or from another connection. Freed with the job.
+   * Nonces accepted on this job, by anyone: a job is shared by every connection it was sent to, so this catches a
+   * share replayed under another worker name or from another connection. Only accepted nonces, bounded by
+   * MAX_ACCEPTED_PER_JOB (src/stratum/shareValidator.ts). Freed with the job.
    */
   submitted: Set<bigint>;
 }

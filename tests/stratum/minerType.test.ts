@@ -18,6 +18,7 @@ describe("classifyMiner", () => {
     expect(m.encoding).toBe(encoding);
     expect(m.bitmain).toBe(family === "bitmain");
     expect(m.minimalNotifications).toBe(family === "iceriver");
+    expect(m.reportsWrongJobIds).toBe(family === "iceriver" || family === "bitmain");
   });
 
   test("the port encoding overrides the user agent", () => {

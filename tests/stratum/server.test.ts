@@ -150,7 +150,7 @@ describe("error replies; the connection stays usable", () => {
     const job = jobFromNotify(notify, "words");
     const user = `${minerAddress(4)}.w1`;
     const low = mine(job, SHARE_DIFF, extranonce, 0n, (p) => p >= difficultyToTarget(SHARE_DIFF));
-    // An unknown id is searched on recent jobs; a nonce that is a share on none of them is "not found".
+    // lolMiner's ids are not searched on other jobs: an unknown id is "not found".
     expect((await c.reply(c.send("mining.submit", [user, "999999", nonceHex(low)]))).error).toEqual([21, "Job not found", null]);
     expect((await c.reply(c.send("mining.submit", [user, job.jobId, "xyz"]))).error[0]).toBe(20);
     expect((await c.reply(c.send("mining.submit", [user, job.jobId, nonceHex(low)]))).error).toEqual([23, "Invalid difficulty", null]);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { retarget, roundPowerOfTwo, snapStartDifficulty, VardiffWindow } from "../../src/stratum/vardiff.ts";
+import { clampToNetwork, retarget, roundPowerOfTwo, snapStartDifficulty, VardiffWindow } from "../../src/stratum/vardiff.ts";
 
 const base = { targetSharesPerMinute: 20, minDifficulty: 1e-9, maxDifficulty: 1e15, powerOfTwo: false };
 
@@ -73,5 +73,18 @@ describe("VardiffWindow", () => {
     for (let i = 0; i < 80; i++) w.recordShare();
     expect(w.check(60_000, { ...base, difficulty: 64 })).toBe(256);
     expect(w.check(70_000, { ...base, difficulty: 256 })).toBeNull();
+  });
+});
+
+describe("clampToNetwork", () => {
+  test("a difficulty at or below the network difficulty is kept", () => {
+    expect(clampToNetwork(0.5, 3, false)).toBe(0.5);
+    expect(clampToNetwork(3, 3, true)).toBe(3);
+  });
+
+  test("above it: the network difficulty, or the largest power of two not above it", () => {
+    expect(clampToNetwork(1024, 3, false)).toBe(3);
+    expect(clampToNetwork(1024, 3, true)).toBe(2);
+    expect(clampToNetwork(1, 2 ** -20 * 1.5, true)).toBe(2 ** -20);
   });
 });

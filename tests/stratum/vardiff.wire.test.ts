@@ -64,14 +64,10 @@ test("too many shares: set_difficulty comes right before the next notify; older 
   const between = (p: bigint) => p < difficultyToTarget(START) && p >= difficultyToTarget(newDifficulty);
   const oldShare = mine(oldJob, START, extranonce, from, between);
   expect((await c.reply(c.send("mining.submit", ["w", oldJob.jobId, nonceHex(oldShare)]))).result).toBe(true);
-  // ...and work on the new job at the new one: too little for it. (At these tiny test difficulties the
-  // wrong-job-id search may find the nonce is a share on an older job; it is then credited there, never here.)
-  // Past every nonce already submitted: the wrong-job-id search may try this nonce on the old job, where a
-  // nonce submitted before would be a duplicate (22) rather than the low-difficulty share under test.
+  // ...and work on the new job at the new one: too little for it (lolMiner's shares are not searched on other jobs).
   const newShare = mine(newJob, START, extranonce, (oldShare & 0xffffffffffffn) + 1n, between);
   const r = await c.reply(c.send("mining.submit", ["w", newJob.jobId, nonceHex(newShare)]));
-  if (r.result === true) expect(pool.sink.shares.at(-1)!.jobId).not.toBe(String(newJob.jobId));
-  else expect(r.error[0]).toBe(23);
+  expect(r.error[0]).toBe(23);
   c.close();
 });
 
