@@ -196,11 +196,15 @@ export class StratumConnection {
       return this.send(resultLine(req.id, true));
     }
     if (this.extranonce === null && !this.assignExtranonce()) return;
+    const payAddress = this.ctx.port.mode === "solo" ? login.address : this.ctx.config.treasury.address;
+    this.follower = this.ctx.hub.acquire(payAddress, this.ctx.port.mode === "solo");
+    if (!this.follower) {
+      this.send(errorLine(req.id, errors.other("Solo address limit reached, try again later")));
+      return this.close();
+    }
     this.login = login;
     this.shareContext.authorized = true;
     this.difficulty = this.startDifficulty(req.params[1]);
-    const payAddress = this.ctx.port.mode === "solo" ? login.address : this.ctx.config.treasury.address;
-    this.follower = this.ctx.hub.acquire(payAddress);
     this.vardiff = this.ctx.port.vardiff ? new VardiffWindow(Date.now()) : null;
 
     // IceRiver needs exactly this order: reply, extranonce, difficulty, job (spec §3.1).

@@ -6,7 +6,11 @@ import { DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
 import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import type { Job } from "../../src/templates/job.ts";
-import { TemplateHub } from "../../src/templates/index.ts";
+import { TemplateHub, type TemplateHubOptions } from "../../src/templates/index.ts";
+
+const solo = { maxAddresses: 10, cacheSize: 2, lingerMs: 0, refreshMs: 0 };
+const hubOptions = (o: Pick<TemplateHubOptions, "node" | "cacheSize" | "extraData"> & Partial<TemplateHubOptions>): TemplateHubOptions =>
+  ({ solo, log: silentLogger, ...o });
 
 let devnet: Devnet;
 let node: NodeClient;
@@ -24,9 +28,9 @@ afterAll(async () => {
 });
 
 test("a follower turns each new template into one job, keeps the last cacheSize and shares them", async () => {
-  const hub = new TemplateHub({ node, cacheSize: 3, extraData: "test", log: silentLogger });
-  const follower = hub.acquire(DEVNET_POOL_ADDRESS);
-  expect(hub.acquire(DEVNET_POOL_ADDRESS)).toBe(follower);
+  const hub = new TemplateHub(hubOptions({ node, cacheSize: 3, extraData: "test" }));
+  const follower = hub.acquire(DEVNET_POOL_ADDRESS, false)!;
+  expect(hub.acquire(DEVNET_POOL_ADDRESS, true)).toBe(follower);
   const jobs: Job[] = [];
   follower.onJob((j) => jobs.push(j));
   const deadline = Date.now() + 3_000;
@@ -55,8 +59,8 @@ test("a follower turns each new template into one job, keeps the last cacheSize 
 test("without notifications the follower still polls", async () => {
   // The real node, with the subscription refused, as a node without template notifications would.
   const pollOnly = { getBlockTemplate: node.getBlockTemplate.bind(node), onNewBlockTemplate: () => Promise.reject(new Error("not offered")) };
-  const hub = new TemplateHub({ node: pollOnly, cacheSize: 10, extraData: "", log: silentLogger, pollMs: 200 });
-  const follower = hub.acquire(DEVNET_POOL_ADDRESS);
+  const hub = new TemplateHub(hubOptions({ node: pollOnly, cacheSize: 10, extraData: "", pollMs: 200 }));
+  const follower = hub.acquire(DEVNET_POOL_ADDRESS, false)!;
   let n = 0;
   follower.onJob(() => n++);
   await Bun.sleep(1_000);
