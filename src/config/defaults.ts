@@ -16,6 +16,7 @@ export const defaults: ConfigInput = {
     ],
     templates: { cacheSize: 300 },
     solo: { maxAddresses: 200, cacheSize: 16, lingerSeconds: 10 },
+    staleJobSeconds: 30,
     jobThrottleMs: 250,
     extranonceSize: 2,
     maxLineBytes: 4096,

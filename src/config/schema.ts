@@ -48,6 +48,7 @@ export const configSchema = z.strictObject({
       cacheSize: z.number().int().min(2).max(100_000),
       lingerSeconds: z.number().finite().min(0),
     }),
+    staleJobSeconds: positive,
     jobThrottleMs: z.number().int().min(0),
     extranonceSize: z.number().int().min(0).max(3),
     maxLineBytes: z.number().int().min(256),

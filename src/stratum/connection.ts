@@ -258,6 +258,7 @@ export class StratumConnection {
 
   private async submit(req: StratumRequest): Promise<void> {
     const now = Date.now();
+    if (this.follower?.isStale()) return this.refuseStale(req.id);
     let share: ValidShare;
     try {
       share = validateShare(this.shareContext, req.params);
@@ -297,6 +298,13 @@ export class StratumConnection {
     this.vardiff?.recordShare();
     this.send(resultLine(req.id, true));
     if (this.ratio.record(true)) this.ctx.onBanned(this);
+  }
+
+  /** Dead work during a node outage: refused, but not the miner's fault, so it never counts towards a ban. */
+  private refuseStale(id: RequestId): void {
+    this.rejected++;
+    this.ctx.stats.shareRejected("job-not-found");
+    this.send(errorLine(id, errors.staleJob()));
   }
 
   private async submitBlock(share: ValidShare, login: Login, now: number): Promise<FoundBlock> {

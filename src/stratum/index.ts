@@ -18,6 +18,8 @@ export interface StratumOptions {
   node: NodeClient;
   sink: ShareSink;
   log?: Logger;
+  /** Measures how old work is (stratum.staleJobSeconds); tests inject one to step over an outage. */
+  clock?: () => number;
 }
 
 export interface Stratum {
@@ -35,8 +37,9 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   const log = opts.log ?? createLogger("stratum");
   const s = config.stratum;
   const hub = new TemplateHub({
-    node, cacheSize: s.templates.cacheSize, extraData: COINBASE_TAG, log: log.child("templates"),
+    node, cacheSize: s.templates.cacheSize, extraData: COINBASE_TAG, log: log.child("templates"), clock: opts.clock,
     solo: { maxAddresses: s.solo.maxAddresses, cacheSize: s.solo.cacheSize, lingerMs: s.solo.lingerSeconds * 1000, refreshMs: s.jobThrottleMs },
+    staleMs: s.staleJobSeconds * 1000,
   });
   // PPLNS miners all mine the pool's template: keep it followed even while no miner is connected.
   const poolAddress = config.treasury.address;

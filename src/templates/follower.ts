@@ -1,6 +1,6 @@
 // Follows the node's templates for one pay address: a job per new template, pushed to listeners. When to fetch
 // is the hub's business (one subscription, one poll timer and one fetch queue for every follower, index.ts);
-// a follower fetches when the queue gets to it.
+// a follower fetches when the queue gets to it and knows how old its newest work is.
 
 import type { Logger } from "../common/log.ts";
 import type { NodeClient } from "../node/client.ts";
@@ -14,6 +14,12 @@ const BROADCAST_CHUNK = 250;
 
 export type TemplateSource = Pick<NodeClient, "getBlockTemplate" | "onNewBlockTemplate">;
 
+/** Hears when followers' work goes stale and comes back, to tell the operator once per outage. */
+export interface StaleWatch {
+  stale(): void;
+  fresh(): void;
+}
+
 export interface FollowerOptions {
   node: TemplateSource;
   payAddress: string;
@@ -23,6 +29,10 @@ export interface FollowerOptions {
   log: Logger;
   /** Fetched before the others: the PPLNS template. */
   urgent: boolean;
+  /** Work unchanged for this long is stale: no new template (node outage, IBD), so shares on it earn nothing. */
+  staleMs: number;
+  watch: StaleWatch;
+  clock: () => number;
 }
 
 export class TemplateFollower implements Fetcher {
@@ -32,6 +42,8 @@ export class TemplateFollower implements Fetcher {
   private readonly listeners = new Set<(job: Job) => void>();
   private latestJob: Job | null = null;
   private latestKey = "";
+  /** Clock time the newest job was made: the age of this follower's work. */
+  private latestAt = 0;
   private inFlight: Promise<void> | null = null;
   private stopped = false;
   private lastError = "";
@@ -59,6 +71,13 @@ export class TemplateFollower implements Fetcher {
     return () => void this.listeners.delete(fn);
   }
 
+  /** True once no new template has come for staleMs: every job of this follower is then dead work. */
+  isStale(): boolean {
+    if (this.latestJob === null || this.opts.clock() - this.latestAt < this.opts.staleMs) return false;
+    this.opts.watch.stale();
+    return true;
+  }
+
   /** One template request; node trouble is logged (once until it changes) and left to the next signal or poll. */
   fetch(): Promise<void> {
     if (this.stopped) return Promise.resolve();
@@ -83,7 +102,9 @@ export class TemplateFollower implements Fetcher {
       const job = this.cache.add((id) => buildJob(id, prepared));
       this.latestJob = job;
       this.latestKey = prepared.workKey;
+      this.latestAt = this.opts.clock();
       this.lastError = "";
+      this.opts.watch.fresh();
       this.broadcast(job);
     } catch (err) {
       this.report(`template fetch failed: ${(err as Error).message}`);

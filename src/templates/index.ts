@@ -9,7 +9,7 @@
 
 import type { Logger } from "../common/log.ts";
 import { FetchQueue } from "./fetchQueue.ts";
-import { TemplateFollower, type TemplateSource } from "./follower.ts";
+import { TemplateFollower, type StaleWatch, type TemplateSource } from "./follower.ts";
 import { JobIds } from "./jobIds.ts";
 
 export type { Job } from "./job.ts";
@@ -20,9 +20,13 @@ export interface TemplateHubOptions {
   /** Jobs kept by a PPLNS follower. */
   cacheSize: number;
   solo: { maxAddresses: number; cacheSize: number; lingerMs: number; refreshMs: number };
+  /** Work with no new template for this long is stale (see TemplateFollower.isStale). */
+  staleMs: number;
   /** Goes into the coinbase payload after the node's own version string. */
   extraData: string;
   log: Logger;
+  /** Measures the age of work; injected by tests to step over an outage without sleeping. */
+  clock?: () => number;
   /** A poll stands in for a notification when none has come for this long (rusty-kaspa bridge: 1000 ms). */
   pollMs?: number;
 }
@@ -49,10 +53,25 @@ export class TemplateHub {
   private soloTimer: ReturnType<typeof setTimeout> | null = null;
   private soloDue = false;
   private lastSoloRound = 0;
+  private outage = false;
   /** Logged when the solo limit is first hit, again only after a slot has freed. */
   private full = false;
+  private readonly watch: StaleWatch;
 
-  constructor(private readonly opts: TemplateHubOptions) {}
+  constructor(private readonly opts: TemplateHubOptions) {
+    this.watch = {
+      stale: () => {
+        if (this.outage) return;
+        this.outage = true;
+        opts.log.warn("no new block template: shares on old jobs are refused until the node serves new work", { seconds: opts.staleMs / 1000 });
+      },
+      fresh: () => {
+        if (!this.outage) return;
+        this.outage = false;
+        opts.log.info("new block templates again");
+      },
+    };
+  }
 
   /** The follower for an address, started on first use, or null when a new solo address finds the hub full. */
   acquire(payAddress: string, solo: boolean): TemplateFollower | null {
@@ -76,6 +95,9 @@ export class TemplateHub {
       ids: this.ids,
       log: this.opts.log,
       urgent: !solo,
+      staleMs: this.opts.staleMs,
+      watch: this.watch,
+      clock: this.opts.clock ?? Date.now,
     });
     this.followers.set(payAddress, { follower, users: 1, solo, linger: null });
     if (solo) this.soloCount++;

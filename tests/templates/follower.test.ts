@@ -10,7 +10,7 @@ import { TemplateHub, type TemplateHubOptions } from "../../src/templates/index.
 
 const solo = { maxAddresses: 10, cacheSize: 2, lingerMs: 0, refreshMs: 0 };
 const hubOptions = (o: Pick<TemplateHubOptions, "node" | "cacheSize" | "extraData"> & Partial<TemplateHubOptions>): TemplateHubOptions =>
-  ({ solo, log: silentLogger, ...o });
+  ({ solo, staleMs: 30_000, log: silentLogger, ...o });
 
 let devnet: Devnet;
 let node: NodeClient;
