@@ -2,7 +2,6 @@
 // is the hub's business (one subscription, one poll timer and one fetch queue for every follower, index.ts);
 // a follower fetches when the queue gets to it and knows how old its newest work is.
 
-import type { Logger } from "../common/log.ts";
 import type { NodeClient } from "../node/client.ts";
 import type { Fetcher } from "./fetchQueue.ts";
 import { buildJob, prepareTemplate, type Job } from "./job.ts";
@@ -14,10 +13,11 @@ const BROADCAST_CHUNK = 250;
 
 export type TemplateSource = Pick<NodeClient, "getBlockTemplate" | "onNewBlockTemplate">;
 
-/** Hears when followers' work goes stale and comes back, to tell the operator once per outage. */
-export interface StaleWatch {
+/** What the hub hears from its followers, to tell the operator once per outage rather than once per follower. */
+export interface FollowerEvents {
   stale(): void;
   fresh(): void;
+  problem(text: string, payAddress: string): void;
 }
 
 export interface FollowerOptions {
@@ -26,12 +26,11 @@ export interface FollowerOptions {
   extraData: string;
   cacheSize: number;
   ids: JobIds;
-  log: Logger;
   /** Fetched before the others: the PPLNS template. */
   urgent: boolean;
   /** Work unchanged for this long is stale: no new template (node outage, IBD), so shares on it earn nothing. */
   staleMs: number;
-  watch: StaleWatch;
+  events: FollowerEvents;
   clock: () => number;
 }
 
@@ -74,11 +73,11 @@ export class TemplateFollower implements Fetcher {
   /** True once no new template has come for staleMs: every job of this follower is then dead work. */
   isStale(): boolean {
     if (this.latestJob === null || this.opts.clock() - this.latestAt < this.opts.staleMs) return false;
-    this.opts.watch.stale();
+    this.opts.events.stale();
     return true;
   }
 
-  /** One template request; node trouble is logged (once until it changes) and left to the next signal or poll. */
+  /** One template request; node trouble goes to the hub (once until it changes) and is left to the next signal or poll. */
   fetch(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.inFlight = this.fetchOnce().finally(() => (this.inFlight = null));
@@ -104,7 +103,7 @@ export class TemplateFollower implements Fetcher {
       this.latestKey = prepared.workKey;
       this.latestAt = this.opts.clock();
       this.lastError = "";
-      this.opts.watch.fresh();
+      this.opts.events.fresh();
       this.broadcast(job);
     } catch (err) {
       this.report(`template fetch failed: ${(err as Error).message}`);
@@ -131,9 +130,9 @@ export class TemplateFollower implements Fetcher {
     step(0);
   }
 
-  /** Logs a problem once until it changes, so a node outage does not flood the log at the poll rate. */
+  /** Passes a problem on once until it changes, so a node outage does not flood the log at the poll rate. */
   private report(problem: string): void {
-    if (problem !== this.lastError) this.opts.log.warn(problem, { payAddress: this.payAddress });
+    if (problem !== this.lastError) this.opts.events.problem(problem, this.payAddress);
     this.lastError = problem;
   }
 }

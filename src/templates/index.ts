@@ -9,7 +9,7 @@
 
 import type { Logger } from "../common/log.ts";
 import { FetchQueue } from "./fetchQueue.ts";
-import { TemplateFollower, type StaleWatch, type TemplateSource } from "./follower.ts";
+import { TemplateFollower, type FollowerEvents, type TemplateSource } from "./follower.ts";
 import { JobIds } from "./jobIds.ts";
 
 export type { Job } from "./job.ts";
@@ -30,6 +30,8 @@ export interface TemplateHubOptions {
   /** A poll stands in for a notification when none has come for this long (rusty-kaspa bridge: 1000 ms). */
   pollMs?: number;
 }
+
+const PROBLEM_REPEAT_MS = 60_000;
 
 interface Entry {
   follower: TemplateFollower;
@@ -56,10 +58,12 @@ export class TemplateHub {
   private outage = false;
   /** Logged when the solo limit is first hit, again only after a slot has freed. */
   private full = false;
-  private readonly watch: StaleWatch;
+  private lastProblem = "";
+  private lastProblemAt = 0;
+  private readonly events: FollowerEvents;
 
   constructor(private readonly opts: TemplateHubOptions) {
-    this.watch = {
+    this.events = {
       stale: () => {
         if (this.outage) return;
         this.outage = true;
@@ -69,6 +73,14 @@ export class TemplateHub {
         if (!this.outage) return;
         this.outage = false;
         opts.log.info("new block templates again");
+      },
+      // Every follower meets a node outage; the same words from another follower within a minute add nothing.
+      problem: (text, payAddress) => {
+        const now = Date.now();
+        if (text === this.lastProblem && now - this.lastProblemAt < PROBLEM_REPEAT_MS) return;
+        this.lastProblem = text;
+        this.lastProblemAt = now;
+        opts.log.warn(text, { payAddress, followers: this.followers.size });
       },
     };
   }
@@ -93,10 +105,9 @@ export class TemplateHub {
       extraData: this.opts.extraData,
       cacheSize: solo ? this.opts.solo.cacheSize : this.opts.cacheSize,
       ids: this.ids,
-      log: this.opts.log,
       urgent: !solo,
       staleMs: this.opts.staleMs,
-      watch: this.watch,
+      events: this.events,
       clock: this.opts.clock ?? Date.now,
     });
     this.followers.set(payAddress, { follower, users: 1, solo, linger: null });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { silentLogger } from "../../src/common/log.ts";
 import { DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
 import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
+import { encodeAddress } from "../../src/kaspa/address.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import type { Job } from "../../src/templates/job.ts";
 import { TemplateHub, type TemplateHubOptions } from "../../src/templates/index.ts";
@@ -66,4 +67,24 @@ test("without notifications the follower still polls", async () => {
   await Bun.sleep(1_000);
   expect(n).toBeGreaterThanOrEqual(2);
   await hub.stop();
+});
+
+test("a node outage is logged once for the hub, not once per follower", async () => {
+  const down = await startDevnet({ port: 0, bps: 10, difficulty: 1e6 });
+  const client = new NodeClient({ urls: [down.url], log: silentLogger });
+  client.start();
+  await client.waitConnected(5_000);
+  await down.stop();
+  const warnings: string[] = [];
+  const log = { ...silentLogger, warn: (m: string) => void warnings.push(m), child: () => log };
+  const hub = new TemplateHub(hubOptions({ node: client, cacheSize: 10, extraData: "", log, solo: { ...solo, maxAddresses: 20 } }));
+  for (let n = 1; n <= 20; n++) expect(hub.acquire(encodeAddress("kaspadev", 0, new Uint8Array(32).fill(n)), true)).not.toBeNull();
+  await Bun.sleep(500);
+  // One line per distinct failure (the socket closing, then no connection), not one per follower.
+  const failures = warnings.filter((w) => w.startsWith("template fetch failed"));
+  expect(failures.length).toBeGreaterThanOrEqual(1);
+  expect(failures.length).toBeLessThanOrEqual(2);
+  expect(new Set(failures).size).toBe(failures.length);
+  await hub.stop();
+  await client.close();
 });
