@@ -99,6 +99,6 @@ for (const backend of backends) {
         await devnet.stop();
         await db.close();
       }
-    }, 30_000);
+    }, 60_000);
   });
 }
