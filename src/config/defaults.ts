@@ -15,6 +15,8 @@ export const defaults: ConfigInput = {
       { port: 5556, mode: "solo", difficulty: 1 / 65536, encoding: "auto" },
     ],
     templates: { cacheSize: 300 },
+    solo: { maxAddresses: 200, cacheSize: 16, lingerSeconds: 10 },
+    staleJobSeconds: 30,
     jobThrottleMs: 250,
     extranonceSize: 2,
     maxLineBytes: 4096,

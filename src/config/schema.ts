@@ -43,6 +43,12 @@ export const configSchema = z.strictObject({
     host: z.string().min(1),
     ports: z.array(stratumPortSchema).min(1, "needs at least one port"),
     templates: z.strictObject({ cacheSize: z.number().int().min(2).max(100_000) }),
+    solo: z.strictObject({
+      maxAddresses: z.number().int().positive(),
+      cacheSize: z.number().int().min(2).max(100_000),
+      lingerSeconds: z.number().finite().min(0),
+    }),
+    staleJobSeconds: positive,
     jobThrottleMs: z.number().int().min(0),
     extranonceSize: z.number().int().min(0).max(3),
     maxLineBytes: z.number().int().min(256),

@@ -202,11 +202,15 @@ export class StratumConnection {
       return this.send(resultLine(req.id, true));
     }
     if (this.extranonce === null && !this.assignExtranonce()) return;
+    const payAddress = this.ctx.port.mode === "solo" ? login.address : this.ctx.config.treasury.address;
+    this.follower = this.ctx.hub.acquire(payAddress, this.ctx.port.mode === "solo");
+    if (!this.follower) {
+      this.send(errorLine(req.id, errors.other("Solo address limit reached, try again later")));
+      return this.close();
+    }
     this.login = login;
     this.shareContext.authorized = true;
     this.wantedDifficulty = this.startDifficulty(req.params[1]);
-    const payAddress = this.ctx.port.mode === "solo" ? login.address : this.ctx.config.treasury.address;
-    this.follower = this.ctx.hub.acquire(payAddress);
     const latest = this.follower.latest;
     // Clamped now, so the first job needs no second set_difficulty.
     this.difficulty = latest ? clampToNetwork(this.wantedDifficulty, latest.networkDifficulty, this.powerOfTwo) : this.wantedDifficulty;
@@ -266,6 +270,7 @@ export class StratumConnection {
 
   private async submit(req: StratumRequest): Promise<void> {
     const now = Date.now();
+    if (this.follower?.isStale()) return this.refuseStale(req.id);
     let share: ValidShare;
     try {
       share = validateShare(this.shareContext, req.params);
@@ -305,6 +310,13 @@ export class StratumConnection {
     this.vardiff?.recordShare();
     this.send(resultLine(req.id, true));
     if (this.ratio.record(true)) this.ctx.onBanned(this);
+  }
+
+  /** Dead work during a node outage: refused, but not the miner's fault, so it never counts towards a ban. */
+  private refuseStale(id: RequestId): void {
+    this.rejected++;
+    this.ctx.stats.shareRejected("job-not-found");
+    this.send(errorLine(id, errors.staleJob()));
   }
 
   private async submitBlock(share: ValidShare, login: Login, now: number): Promise<FoundBlock> {

@@ -23,6 +23,7 @@ export class StratumError extends Error {
 export const errors = {
   jobNotFound: () => new StratumError(StratumErrorCode.JobNotFound, "Job not found"),
   jobFull: () => new StratumError(StratumErrorCode.JobNotFound, "Job takes no more shares, wait for the next job"),
+  staleJob: () => new StratumError(StratumErrorCode.JobNotFound, "Stale job: node unavailable, waiting for new work"),
   duplicate: () => new StratumError(StratumErrorCode.Duplicate, "Duplicate share submitted"),
   lowDifficulty: () => new StratumError(StratumErrorCode.LowDifficulty, "Invalid difficulty"),
   unauthorized: () => new StratumError(StratumErrorCode.Unauthorized, "Unauthorized worker"),

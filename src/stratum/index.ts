@@ -18,6 +18,8 @@ export interface StratumOptions {
   node: NodeClient;
   sink: ShareSink;
   log?: Logger;
+  /** Measures how old work is (stratum.staleJobSeconds); tests inject one to step over an outage. */
+  clock?: () => number;
 }
 
 export interface Stratum {
@@ -34,11 +36,15 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   const { config, node, sink } = opts;
   const log = opts.log ?? createLogger("stratum");
   const s = config.stratum;
-  const hub = new TemplateHub({ node, cacheSize: s.templates.cacheSize, extraData: COINBASE_TAG, log: log.child("templates") });
+  const hub = new TemplateHub({
+    node, cacheSize: s.templates.cacheSize, extraData: COINBASE_TAG, log: log.child("templates"), clock: opts.clock,
+    solo: { maxAddresses: s.solo.maxAddresses, cacheSize: s.solo.cacheSize, lingerMs: s.solo.lingerSeconds * 1000, refreshMs: s.jobThrottleMs },
+    staleMs: s.staleJobSeconds * 1000,
+  });
   // PPLNS miners all mine the pool's template: keep it followed even while no miner is connected.
   const poolAddress = config.treasury.address;
   const followsPool = s.ports.some((p) => p.mode === "pplns");
-  if (followsPool) hub.acquire(poolAddress);
+  if (followsPool) hub.acquire(poolAddress, false);
 
   const extranonces = new ExtranonceAllocator(s.extranonceSize);
   const counters = new StatsCounters(Date.now());
@@ -118,6 +124,7 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
         hashrate: counters.pool.rate(now),
         shares: { accepted: counters.accepted, rejected: { ...counters.rejected } },
         blocks: { ...counters.blocks },
+        templates: { followers: hub.followerCount, soloFollowers: hub.soloFollowerCount, jobs: hub.jobCount },
       };
     },
   };

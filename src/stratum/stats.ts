@@ -23,6 +23,8 @@ export interface StratumStats {
   hashrate: number;
   shares: { accepted: number; rejected: Record<RejectReason, number> };
   blocks: { found: number; accepted: number; rejected: number };
+  /** Template followers (solo ones bounded by stratum.solo.maxAddresses) and the jobs they cache. */
+  templates: { followers: number; soloFollowers: number; jobs: number };
 }
 
 export const HASHRATE_WINDOW_SECONDS = 600;

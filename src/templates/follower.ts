@@ -1,9 +1,9 @@
-// Follows the node's templates for one pay address: a job per new template, pushed to listeners.
-// Driven by NewBlockTemplate notifications; polls when none has come for `pollMs` (a missed subscription, a
-// reconnect, a node that does not notify), as the bridges do (rusty-kaspa bridge kaspaapi.rs, 1000 ms ticker).
+// Follows the node's templates for one pay address: a job per new template, pushed to listeners. When to fetch
+// is the hub's business (one subscription, one poll timer and one fetch queue for every follower, index.ts);
+// a follower fetches when the queue gets to it and knows how old its newest work is.
 
-import type { Logger } from "../common/log.ts";
 import type { NodeClient } from "../node/client.ts";
+import type { Fetcher } from "./fetchQueue.ts";
 import { buildJob, prepareTemplate, type Job } from "./job.ts";
 import { JobCache } from "./jobCache.ts";
 import type { JobIds } from "./jobIds.ts";
@@ -13,32 +13,43 @@ const BROADCAST_CHUNK = 250;
 
 export type TemplateSource = Pick<NodeClient, "getBlockTemplate" | "onNewBlockTemplate">;
 
+/** What the hub hears from its followers, to tell the operator once per outage rather than once per follower. */
+export interface FollowerEvents {
+  stale(): void;
+  fresh(): void;
+  problem(text: string, payAddress: string): void;
+}
+
 export interface FollowerOptions {
   node: TemplateSource;
   payAddress: string;
   extraData: string;
   cacheSize: number;
   ids: JobIds;
-  log: Logger;
-  pollMs?: number;
+  /** Fetched before the others: the PPLNS template. */
+  urgent: boolean;
+  /** Work unchanged for this long is stale: no new template (node outage, IBD), so shares on it earn nothing. */
+  staleMs: number;
+  events: FollowerEvents;
+  clock: () => number;
 }
 
-export class TemplateFollower {
+export class TemplateFollower implements Fetcher {
   readonly payAddress: string;
+  readonly urgent: boolean;
   private readonly cache: JobCache;
   private readonly listeners = new Set<(job: Job) => void>();
   private latestJob: Job | null = null;
   private latestKey = "";
+  /** Clock time the newest job was made: the age of this follower's work. */
+  private latestAt = 0;
   private inFlight: Promise<void> | null = null;
-  private again = false;
-  private lastSignalAt = 0;
-  private pollTimer: ReturnType<typeof setInterval> | null = null;
-  private unsubscribe: (() => Promise<void>) | null = null;
   private stopped = false;
   private lastError = "";
 
   constructor(private readonly opts: FollowerOptions) {
     this.payAddress = opts.payAddress;
+    this.urgent = opts.urgent;
     this.cache = new JobCache(opts.cacheSize, opts.ids);
   }
 
@@ -59,52 +70,25 @@ export class TemplateFollower {
     return () => void this.listeners.delete(fn);
   }
 
-  /** Subscribes and fetches the first template; node trouble is logged and retried by polling, never thrown. */
-  async start(): Promise<void> {
-    const pollMs = this.opts.pollMs ?? 1_000;
-    this.pollTimer = setInterval(() => {
-      if (Date.now() - this.lastSignalAt >= pollMs) this.refresh();
-    }, pollMs);
-    try {
-      const unsubscribe = await this.opts.node.onNewBlockTemplate(() => {
-        this.lastSignalAt = Date.now();
-        this.refresh();
-      });
-      if (this.stopped) await unsubscribe();
-      else this.unsubscribe = unsubscribe;
-    } catch (err) {
-      this.opts.log.warn("no template notifications; polling only", { error: (err as Error).message });
-    }
-    await this.refresh();
+  /** True once no new template has come for staleMs: every job of this follower is then dead work. */
+  isStale(): boolean {
+    if (this.latestJob === null || this.opts.clock() - this.latestAt < this.opts.staleMs) return false;
+    this.opts.events.stale();
+    return true;
+  }
+
+  /** One template request; node trouble goes to the hub (once until it changes) and is left to the next signal or poll. */
+  fetch(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.inFlight = this.fetchOnce().finally(() => (this.inFlight = null));
+    return this.inFlight;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    this.pollTimer = null;
     this.listeners.clear();
-    const unsubscribe = this.unsubscribe;
-    this.unsubscribe = null;
     await this.inFlight;
     this.cache.clear();
-    if (unsubscribe) await unsubscribe().catch(() => undefined);
-  }
-
-  /** Fetches now; calls during a fetch coalesce into one more fetch after it, so bursts cost at most two. */
-  refresh(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.inFlight) {
-      this.again = true;
-      return this.inFlight;
-    }
-    const run = async () => {
-      do {
-        this.again = false;
-        await this.fetchOnce();
-      } while (this.again && !this.stopped);
-    };
-    this.inFlight = run().finally(() => (this.inFlight = null));
-    return this.inFlight;
   }
 
   private async fetchOnce(): Promise<void> {
@@ -117,7 +101,9 @@ export class TemplateFollower {
       const job = this.cache.add((id) => buildJob(id, prepared));
       this.latestJob = job;
       this.latestKey = prepared.workKey;
+      this.latestAt = this.opts.clock();
       this.lastError = "";
+      this.opts.events.fresh();
       this.broadcast(job);
     } catch (err) {
       this.report(`template fetch failed: ${(err as Error).message}`);
@@ -144,9 +130,9 @@ export class TemplateFollower {
     step(0);
   }
 
-  /** Logs a problem once until it changes, so a node outage does not flood the log at the poll rate. */
+  /** Passes a problem on once until it changes, so a node outage does not flood the log at the poll rate. */
   private report(problem: string): void {
-    if (problem !== this.lastError) this.opts.log.warn(problem, { payAddress: this.payAddress });
+    if (problem !== this.lastError) this.opts.events.problem(problem, this.payAddress);
     this.lastError = problem;
   }
 }
