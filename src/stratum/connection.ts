@@ -138,7 +138,7 @@ export class StratumConnection {
     } catch (err) {
       const e = err instanceof MalformedRequest ? err : new MalformedRequest("Malformed request");
       this.send(errorLine(e.id, errors.other(e.message)));
-      return;
+      return this.countInvalid();
     }
     try {
       switch (req.method) {
@@ -151,11 +151,17 @@ export class StratumConnection {
         case "mining.submit":
           return void this.submit(req).catch((err) => this.internalError(req.id, err));
         default:
-          return this.send(errorLine(req.id, errors.other(`Unknown method ${req.method.slice(0, 64)}`)));
+          this.send(errorLine(req.id, errors.other(`Unknown method ${req.method.slice(0, 64)}`)));
+          return this.countInvalid();
       }
     } catch (err) {
       this.internalError(req.id, err);
     }
+  }
+
+  /** A garbage line costs the pool as much as a bad share, so it weighs the same toward a ban. */
+  private countInvalid(): void {
+    if (this.ratio.record(false)) this.ctx.onBanned(this);
   }
 
   /** Any throw that is not a StratumError is our bug: log it, answer a plain code 20, keep the connection. */
@@ -262,8 +268,7 @@ export class StratumConnection {
       this.rejected++;
       this.ctx.stats.shareRejected(rejectReason(err.code));
       this.send(errorLine(req.id, err));
-      if (this.ratio.record(false)) this.ctx.onBanned(this);
-      return;
+      return this.countInvalid();
     }
     const login = this.login!;
     // The block goes to the node before anything that could be slow or fail (peers.md bug 4).

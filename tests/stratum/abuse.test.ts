@@ -1,0 +1,33 @@
+// What one client can make the pool spend, over real TCP: garbage lines count toward a ban.
+
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { startPool, TestClient, type Pool } from "./harness.ts";
+
+let pool: Pool;
+let port: number;
+
+beforeAll(async () => {
+  pool = await startPool({
+    devnetDifficulty: 1e6,
+    stratum: {
+      ports: [{ port: 0, mode: "pplns", difficulty: 2 ** -29, vardiff: false, encoding: "auto" }],
+      ban: { enabled: true, invalidRatio: 0.5, minShares: 4, durationSeconds: 60 },
+    },
+  });
+  port = pool.stratum.ports[0]!;
+});
+
+afterAll(async () => {
+  await pool?.stop();
+});
+
+test("malformed lines and unknown methods count toward the ban ratio", async () => {
+  const c = await TestClient.connect(port);
+  c.write("not json\n");
+  c.write('{"id":1,"method":"mining.frob","params":[]}\n');
+  c.write("[1,2]\n");
+  c.write('{"id":2,"method":"mining.frob","params":[]}\n');
+  expect(await c.closedByServer(2_000)).toBe(true);
+  const again = await TestClient.connect(port);
+  expect(await again.closedByServer(1_000)).toBe(true);
+});
