@@ -29,6 +29,8 @@ export interface Stratum {
 
 /** Written into every coinbase after the node's version, so blocks can be attributed to the pool software. */
 const COINBASE_TAG = "kaspool";
+/** Expired bans are dropped this often; a scan of every ban each second would cost more than it frees. */
+const BAN_PRUNE_MS = 60_000;
 
 export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   const { config, node, sink } = opts;
@@ -77,9 +79,14 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
     await hub.stop();
     throw new Error(`stratum could not listen: ${(err as Error).message}`);
   }
+  let lastPrune = Date.now();
   const ticker = setInterval(() => {
     const now = Date.now();
     for (const c of connections) c.tick(now);
+    if (now - lastPrune >= BAN_PRUNE_MS) {
+      lastPrune = now;
+      bans.prune(now);
+    }
   }, 1_000);
   log.info("stratum listening", { host: s.host, ports: listeners.map((l) => l.port).join(",") });
 
