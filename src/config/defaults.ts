@@ -20,6 +20,7 @@ export const defaults: ConfigInput = {
     maxLineBytes: 4096,
     maxConnectionsPerIp: 256,
     idleTimeoutSeconds: 600,
+    handshakeTimeoutSeconds: 15,
     ban: { enabled: true, invalidRatio: 0.5, minShares: 50, durationSeconds: 600 },
   },
   api: { host: "127.0.0.1", port: 8080 },

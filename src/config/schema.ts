@@ -48,6 +48,7 @@ export const configSchema = z.strictObject({
     maxLineBytes: z.number().int().min(256),
     maxConnectionsPerIp: z.number().int().positive(),
     idleTimeoutSeconds: positive,
+    handshakeTimeoutSeconds: positive,
     ban: z.strictObject({
       enabled: z.boolean(),
       invalidRatio: z.number().gt(0).max(1),

@@ -51,6 +51,7 @@ export class StratumConnection {
   private partial: Uint8Array | null = null;
   private closed = false;
   private lastActivity: number;
+  private readonly connectedAt: number;
 
   private miner: MinerType;
   private userAgent = "";
@@ -79,6 +80,7 @@ export class StratumConnection {
 
   constructor(private readonly ctx: ConnectionContext, private readonly transport: Transport, readonly remoteAddress: string, now: number) {
     this.lastActivity = now;
+    this.connectedAt = now;
     this.lastVardiffCheck = now;
     this.miner = classifyMiner("", ctx.port.encoding);
     this.history = new JobHistory(ctx.config.stratum.templates.cacheSize);
@@ -322,9 +324,14 @@ export class StratumConnection {
 
   // ---- timers ----
 
-  /** Called about once a second by the server: idle timeout and vardiff. */
+  /** Called about once a second by the server: handshake and idle timeouts, vardiff. */
   tick(now: number): void {
     if (this.closed) return;
+    // A socket that never logs in holds a per-IP slot and a buffer; talking does not buy it more time.
+    if (!this.login && now - this.connectedAt > this.ctx.config.stratum.handshakeTimeoutSeconds * 1000) {
+      this.ctx.log.debug("closing connection that did not authorize in time", { remote: this.remoteAddress });
+      return this.close();
+    }
     if (now - this.lastActivity > this.ctx.config.stratum.idleTimeoutSeconds * 1000) {
       this.ctx.log.debug("closing idle connection", { remote: this.remoteAddress });
       return this.close();

@@ -1,4 +1,5 @@
-// What one client can make the pool spend, over real TCP: garbage lines count toward a ban.
+// What one client can make the pool spend, over real TCP: garbage lines count toward a ban, a socket must log in
+// within the handshake timeout.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { startPool, TestClient, type Pool } from "./harness.ts";
@@ -12,6 +13,7 @@ beforeAll(async () => {
     stratum: {
       ports: [{ port: 0, mode: "pplns", difficulty: 2 ** -29, vardiff: false, encoding: "auto" }],
       ban: { enabled: true, invalidRatio: 0.5, minShares: 4, durationSeconds: 60 },
+      handshakeTimeoutSeconds: 1,
     },
   });
   port = pool.stratum.ports[0]!;
@@ -21,6 +23,20 @@ afterAll(async () => {
   await pool?.stop();
 });
 
+test("a socket that does not authorize within the handshake timeout is closed, though it keeps talking", async () => {
+  const quiet = await TestClient.connect(port);
+  const chatty = await TestClient.connect(port);
+  await chatty.reply(chatty.send("mining.subscribe", ["lolMiner 1.72"]));
+  const keepTalking = setInterval(() => chatty.send("mining.extranonce.subscribe", []), 300);
+  try {
+    expect(await quiet.closedByServer(3_000)).toBe(true);
+    expect(await chatty.closedByServer(1_000)).toBe(true);
+  } finally {
+    clearInterval(keepTalking);
+  }
+});
+
+// Last: the ban covers this test's IP for the rest of the file.
 test("malformed lines and unknown methods count toward the ban ratio", async () => {
   const c = await TestClient.connect(port);
   c.write("not json\n");
