@@ -175,14 +175,16 @@ export class StratumConnection {
 
   // ---- subscribe / authorize ----
 
+  /**
+   * The extranonce waits for authorize, so sockets that never log in cannot use the space up. Only Bitmain's
+   * subscribe result carries one (spec §3.2), and Bitmain always gets "" here (rusty bridge), so no reply changes.
+   */
   private subscribe(req: StratumRequest): void {
-    const ua = typeof req.params[0] === "string" ? req.params[0].slice(0, MAX_USER_AGENT) : "";
     if (this.extranonce === null) {
-      this.userAgent = ua;
-      this.miner = classifyMiner(ua, this.ctx.port.encoding);
-      if (!this.assignExtranonce()) return;
+      this.userAgent = typeof req.params[0] === "string" ? req.params[0].slice(0, MAX_USER_AGENT) : "";
+      this.miner = classifyMiner(this.userAgent, this.ctx.port.encoding);
     }
-    this.send(resultLine(req.id, subscribeResult(this.miner, this.extranonce!)));
+    this.send(resultLine(req.id, subscribeResult(this.miner, this.extranonce ?? "")));
   }
 
   private assignExtranonce(): boolean {
