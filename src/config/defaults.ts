@@ -21,6 +21,7 @@ export const defaults: ConfigInput = {
     maxConnectionsPerIp: 256,
     idleTimeoutSeconds: 600,
     handshakeTimeoutSeconds: 15,
+    difficultyFloor: null,
     ban: { enabled: true, invalidRatio: 0.5, minShares: 50, durationSeconds: 600 },
   },
   api: { host: "127.0.0.1", port: 8080 },

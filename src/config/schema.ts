@@ -49,6 +49,7 @@ export const configSchema = z.strictObject({
     maxConnectionsPerIp: z.number().int().positive(),
     idleTimeoutSeconds: positive,
     handshakeTimeoutSeconds: positive,
+    difficultyFloor: difficulty.nullable(),
     ban: z.strictObject({
       enabled: z.boolean(),
       invalidRatio: z.number().gt(0).max(1),

@@ -1,6 +1,7 @@
 // The stratum service: a listener per configured port, template followers, shared extranonces, bans and stats.
 
 import { createLogger, type Logger } from "../common/log.ts";
+import { difficultyFloor, floorPort } from "../config/difficultyFloor.ts";
 import type { Config } from "../config/types.ts";
 import type { NodeClient } from "../node/client.ts";
 import type { ShareSink } from "../shares/types.ts";
@@ -70,8 +71,9 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
 
   const listeners: Array<ReturnType<typeof listen>> = [];
   try {
+    const floor = difficultyFloor(config);
     for (const port of s.ports) {
-      const ctx = { config, port, node, sink, hub, extranonces, stats: counters, log, onBanned };
+      const ctx = { config, port: floorPort(port, floor), node, sink, hub, extranonces, stats: counters, log, onBanned };
       listeners.push(listen({ host: s.host, ctx, admission, connections }));
     }
   } catch (err) {
