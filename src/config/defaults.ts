@@ -22,6 +22,7 @@ export const defaults: ConfigInput = {
     idleTimeoutSeconds: 600,
     handshakeTimeoutSeconds: 15,
     difficultyFloor: null,
+    shareRateCap: { windowSeconds: 10, overTarget: 10, fixedSharesPerMinute: 600 },
     ban: { enabled: true, invalidRatio: 0.5, minShares: 50, durationSeconds: 600 },
   },
   api: { host: "127.0.0.1", port: 8080 },

@@ -50,6 +50,7 @@ export const configSchema = z.strictObject({
     idleTimeoutSeconds: positive,
     handshakeTimeoutSeconds: positive,
     difficultyFloor: difficulty.nullable(),
+    shareRateCap: z.strictObject({ windowSeconds: z.number().min(1), overTarget: z.number().min(1), fixedSharesPerMinute: positive }),
     ban: z.strictObject({
       enabled: z.boolean(),
       invalidRatio: z.number().gt(0).max(1),

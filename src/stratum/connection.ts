@@ -12,6 +12,7 @@ import { ShareRatio } from "./bans.ts";
 import { errors, rejectReason, StratumError } from "./errors.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
 import { HashrateMeter } from "./hashrate.ts";
+import { ShareRateCap } from "./shareRate.ts";
 import { JobHistory } from "./jobHistory.ts";
 import { notifyLine } from "./notifyLines.ts";
 import { parseLogin, requestedDifficulty, type Login } from "./login.ts";
@@ -75,6 +76,7 @@ export class StratumConnection {
   private readonly shareContext: ShareContext;
   readonly meter: HashrateMeter;
   private readonly ratio: ShareRatio;
+  private readonly rateCap: ShareRateCap;
   accepted = 0;
   rejected = 0;
 
@@ -87,6 +89,8 @@ export class StratumConnection {
     this.shareContext = { authorized: false, extranonce: "", history: this.history, lookup: (id) => this.follower?.job(id) };
     this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
     this.ratio = new ShareRatio(ctx.config.stratum.ban);
+    const { windowSeconds, overTarget } = ctx.config.stratum.shareRateCap;
+    this.rateCap = new ShareRateCap(windowSeconds, overTarget, now);
   }
 
   get worker(): (Login & { difficulty: number; mode: StratumPortConfig["mode"] }) | null {
@@ -264,6 +268,7 @@ export class StratumConnection {
 
   private async submit(req: StratumRequest): Promise<void> {
     const now = Date.now();
+    if (!this.capShareRate(now)) return;
     let share: ValidShare;
     try {
       share = validateShare(this.shareContext, req.params);
@@ -302,6 +307,30 @@ export class StratumConnection {
     this.vardiff?.recordShare();
     this.send(resultLine(req.id, true));
     if (this.ratio.record(true)) this.ctx.onBanned(this);
+  }
+
+  /** False when the connection was closed for sending too many submits. */
+  private capShareRate(now: number): boolean {
+    const vd = this.ctx.port.vardiff;
+    const cap = this.ctx.config.stratum.shareRateCap;
+    const aim = vd ? vd.targetSharesPerMinute : cap.fixedSharesPerMinute / cap.overTarget;
+    const verdict = this.rateCap.record(now, aim);
+    if (verdict === null) return true;
+    if (verdict === "close") {
+      this.ctx.log.warn("closing connection above the share-rate cap", { remote: this.remoteAddress });
+      this.close();
+      return false;
+    }
+    const latest = this.follower?.latest;
+    if (!latest) return true;
+    let next = (this.pendingDifficulty ?? this.difficulty) * verdict.raiseBy;
+    if (this.powerOfTwo) next = 2 ** Math.ceil(Math.log2(next));
+    if (vd) next = Math.min(next, vd.maxDifficulty);
+    this.ctx.log.info("share rate far above target, raising difficulty", { remote: this.remoteAddress, difficulty: next });
+    // Told at once, with the newest job again so the miner need not wait for the next template to use it.
+    this.pendingDifficulty = next;
+    this.sendJob(latest);
+    return true;
   }
 
   private async submitBlock(share: ValidShare, login: Login, now: number): Promise<FoundBlock> {
