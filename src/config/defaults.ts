@@ -21,6 +21,7 @@ export const defaults: ConfigInput = {
     maxConnectionsPerIp: 256,
     idleTimeoutSeconds: 600,
     handshakeTimeoutSeconds: 15,
+    closeGraceSeconds: 10,
     difficultyFloor: null,
     shareRateCap: { windowSeconds: 10, overTarget: 10, fixedSharesPerMinute: 600 },
     ban: { enabled: true, invalidRatio: 0.5, minShares: 50, durationSeconds: 600 },

@@ -49,6 +49,7 @@ export const configSchema = z.strictObject({
     maxConnectionsPerIp: z.number().int().positive(),
     idleTimeoutSeconds: positive,
     handshakeTimeoutSeconds: positive,
+    closeGraceSeconds: positive,
     difficultyFloor: difficulty.nullable(),
     shareRateCap: z.strictObject({ windowSeconds: z.number().min(1), overTarget: z.number().min(1), fixedSharesPerMinute: positive }),
     ban: z.strictObject({
