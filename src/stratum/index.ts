@@ -65,7 +65,7 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   };
   const onBanned = (conn: StratumConnection) => {
     bans.ban(conn.remoteAddress, Date.now());
-    log.warn("banned for invalid shares", { ip: conn.remoteAddress, seconds: s.ban.durationSeconds });
+    log.warn("banned for invalid shares or requests", { ip: conn.remoteAddress, seconds: s.ban.durationSeconds });
     for (const c of connections) if (c.remoteAddress === conn.remoteAddress) c.close();
   };
 
