@@ -12,7 +12,6 @@ import { ShareRatio } from "./bans.ts";
 import { errors, rejectReason, StratumError } from "./errors.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
 import { HashrateMeter } from "./hashrate.ts";
-import { ShareRateCap } from "./shareRate.ts";
 import { JobHistory } from "./jobHistory.ts";
 import { notifyLine } from "./notifyLines.ts";
 import { parseLogin, requestedDifficulty, type Login } from "./login.ts";
@@ -21,6 +20,7 @@ import {
   errorLine, MalformedRequest, notificationLine, parseRequest, resultLine, setExtranonceParams,
   subscribeResult, type RequestId, type StratumRequest,
 } from "./protocol.ts";
+import { ShareRateCap } from "./shareRate.ts";
 import { validateShare, type ShareContext, type ValidShare } from "./shareValidator.ts";
 import { HASHRATE_WINDOW_SECONDS, type StatsCounters } from "./stats.ts";
 import { snapStartDifficulty, VardiffWindow } from "./vardiff.ts";
@@ -323,9 +323,12 @@ export class StratumConnection {
     }
     const latest = this.follower?.latest;
     if (!latest) return true;
-    let next = (this.pendingDifficulty ?? this.difficulty) * verdict.raiseBy;
+    const current = this.pendingDifficulty ?? this.difficulty;
+    let next = current * verdict.raiseBy;
     if (this.powerOfTwo) next = 2 ** Math.ceil(Math.log2(next));
     if (vd) next = Math.min(next, vd.maxDifficulty);
+    // Already at the port's maximum: nothing to raise; if the flood goes on, the next window closes it.
+    if (next <= current) return true;
     this.ctx.log.info("share rate far above target, raising difficulty", { remote: this.remoteAddress, difficulty: next });
     // Told at once, with the newest job again so the miner need not wait for the next template to use it.
     this.pendingDifficulty = next;
