@@ -54,6 +54,10 @@ export const configSchema = z.strictObject({
     maxLineBytes: z.number().int().min(256),
     maxConnectionsPerIp: z.number().int().positive(),
     idleTimeoutSeconds: positive,
+    handshakeTimeoutSeconds: positive,
+    closeGraceSeconds: positive,
+    difficultyFloor: difficulty.nullable(),
+    shareRateCap: z.strictObject({ windowSeconds: z.number().min(1), overTarget: z.number().min(1), fixedSharesPerMinute: positive }),
     ban: z.strictObject({
       enabled: z.boolean(),
       invalidRatio: z.number().gt(0).max(1),

@@ -1,6 +1,7 @@
 // Checks that span several keys or need protocol knowledge, after the schema has checked types.
 
 import { checkAddress } from "../kaspa/address.ts";
+import { checkDifficultyFloor } from "./difficultyFloor.ts";
 import type { Config } from "./types.ts";
 
 /** Returns the first problem as "key: reason", or null. */
@@ -12,6 +13,9 @@ export function checkSemantics(config: Config): string | null {
   if (Math.abs(feeBasisPoints - Math.round(feeBasisPoints)) > 1e-9) {
     return "treasury.fee: must be a whole number of basis points (at most two decimals)";
   }
+
+  const floorProblem = checkDifficultyFloor(config);
+  if (floorProblem) return floorProblem;
 
   const seen = new Set<number>();
   for (const [i, p] of config.stratum.ports.entries()) {

@@ -44,6 +44,11 @@ export class BanList {
     return false;
   }
 
+  /** Drops expired bans; without it an IP banned once and never seen again stays in memory for good. */
+  prune(now: number): void {
+    for (const [ip, until] of this.until) if (until <= now) this.until.delete(ip);
+  }
+
   get size(): number {
     return this.until.size;
   }

@@ -20,6 +20,7 @@ import {
   errorLine, MalformedRequest, notificationLine, parseRequest, resultLine, setExtranonceParams,
   subscribeResult, type RequestId, type StratumRequest,
 } from "./protocol.ts";
+import { ShareRateCap } from "./shareRate.ts";
 import { validateShare, type ShareContext, type ValidShare } from "./shareValidator.ts";
 import { HASHRATE_WINDOW_SECONDS, type StatsCounters } from "./stats.ts";
 import { clampToNetwork, snapStartDifficulty, VardiffWindow } from "./vardiff.ts";
@@ -51,6 +52,7 @@ export class StratumConnection {
   private partial: Uint8Array | null = null;
   private closed = false;
   private lastActivity: number;
+  private readonly connectedAt: number;
 
   private miner: MinerType;
   private userAgent = "";
@@ -77,11 +79,13 @@ export class StratumConnection {
   private readonly shareContext: ShareContext;
   readonly meter: HashrateMeter;
   private readonly ratio: ShareRatio;
+  private readonly rateCap: ShareRateCap;
   accepted = 0;
   rejected = 0;
 
   constructor(private readonly ctx: ConnectionContext, private readonly transport: Transport, readonly remoteAddress: string, now: number) {
     this.lastActivity = now;
+    this.connectedAt = now;
     this.lastVardiffCheck = now;
     this.miner = classifyMiner("", ctx.port.encoding);
     this.history = new JobHistory(ctx.config.stratum.templates.cacheSize);
@@ -90,6 +94,8 @@ export class StratumConnection {
     };
     this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
     this.ratio = new ShareRatio(ctx.config.stratum.ban);
+    const { windowSeconds, overTarget } = ctx.config.stratum.shareRateCap;
+    this.rateCap = new ShareRateCap(windowSeconds, overTarget, now);
   }
 
   get worker(): (Login & { difficulty: number; mode: StratumPortConfig["mode"] }) | null {
@@ -143,7 +149,7 @@ export class StratumConnection {
     } catch (err) {
       const e = err instanceof MalformedRequest ? err : new MalformedRequest("Malformed request");
       this.send(errorLine(e.id, errors.other(e.message)));
-      return;
+      return this.countInvalid();
     }
     try {
       switch (req.method) {
@@ -156,11 +162,17 @@ export class StratumConnection {
         case "mining.submit":
           return void this.submit(req).catch((err) => this.internalError(req.id, err));
         default:
-          return this.send(errorLine(req.id, errors.other(`Unknown method ${req.method.slice(0, 64)}`)));
+          this.send(errorLine(req.id, errors.other(`Unknown method ${req.method.slice(0, 64)}`)));
+          return this.countInvalid();
       }
     } catch (err) {
       this.internalError(req.id, err);
     }
+  }
+
+  /** A garbage line costs the pool as much as a bad share, so it weighs the same toward a ban. */
+  private countInvalid(): void {
+    if (this.ratio.record(false)) this.ctx.onBanned(this);
   }
 
   /** Any throw that is not a StratumError is our bug: log it, answer a plain code 20, keep the connection. */
@@ -172,15 +184,17 @@ export class StratumConnection {
 
   // ---- subscribe / authorize ----
 
+  /**
+   * The extranonce waits for authorize, so sockets that never log in cannot use the space up. Only Bitmain's
+   * subscribe result carries one (spec §3.2), and Bitmain always gets "" here (rusty bridge), so no reply changes.
+   */
   private subscribe(req: StratumRequest): void {
-    const ua = typeof req.params[0] === "string" ? req.params[0].slice(0, MAX_USER_AGENT) : "";
     if (this.extranonce === null) {
-      this.userAgent = ua;
-      this.miner = classifyMiner(ua, this.ctx.port.encoding);
+      this.userAgent = typeof req.params[0] === "string" ? req.params[0].slice(0, MAX_USER_AGENT) : "";
+      this.miner = classifyMiner(this.userAgent, this.ctx.port.encoding);
       this.shareContext.searchJobs = this.miner.reportsWrongJobIds;
-      if (!this.assignExtranonce()) return;
     }
-    this.send(resultLine(req.id, subscribeResult(this.miner, this.extranonce!)));
+    this.send(resultLine(req.id, subscribeResult(this.miner, this.extranonce ?? "")));
   }
 
   private assignExtranonce(): boolean {
@@ -270,6 +284,7 @@ export class StratumConnection {
 
   private async submit(req: StratumRequest): Promise<void> {
     const now = Date.now();
+    if (!this.capShareRate(now)) return;
     if (this.follower?.isStale()) return this.refuseStale(req.id);
     let share: ValidShare;
     try {
@@ -279,8 +294,7 @@ export class StratumConnection {
       this.rejected++;
       this.ctx.stats.shareRejected(rejectReason(err.code));
       this.send(errorLine(req.id, err));
-      if (this.ratio.record(false)) this.ctx.onBanned(this);
-      return;
+      return this.countInvalid();
     }
     const login = this.login!;
     // The block goes to the node before anything that could be slow or fail (peers.md bug 4).
@@ -319,6 +333,33 @@ export class StratumConnection {
     this.send(errorLine(id, errors.staleJob()));
   }
 
+  /** False when the connection was closed for sending too many submits. */
+  private capShareRate(now: number): boolean {
+    const vd = this.ctx.port.vardiff;
+    const cap = this.ctx.config.stratum.shareRateCap;
+    const aim = vd ? vd.targetSharesPerMinute : cap.fixedSharesPerMinute / cap.overTarget;
+    const verdict = this.rateCap.record(now, aim);
+    if (verdict === null) return true;
+    if (verdict === "close") {
+      this.ctx.log.warn("closing connection above the share-rate cap", { remote: this.remoteAddress });
+      this.close();
+      return false;
+    }
+    const latest = this.follower?.latest;
+    if (!latest) return true;
+    const current = this.pendingDifficulty ?? this.difficulty;
+    let next = current * verdict.raiseBy;
+    if (this.powerOfTwo) next = 2 ** Math.ceil(Math.log2(next));
+    if (vd) next = Math.min(next, vd.maxDifficulty);
+    // Already at the port's maximum: nothing to raise; if the flood goes on, the next window closes it.
+    if (next <= current) return true;
+    this.ctx.log.info("share rate far above target, raising difficulty", { remote: this.remoteAddress, difficulty: next });
+    // Told at once, with the newest job again so the miner need not wait for the next template to use it.
+    this.pendingDifficulty = next;
+    this.sendJob(latest);
+    return true;
+  }
+
   private async submitBlock(share: ValidShare, login: Login, now: number): Promise<FoundBlock> {
     const { job, nonce } = share;
     let accepted = false;
@@ -341,9 +382,14 @@ export class StratumConnection {
 
   // ---- timers ----
 
-  /** Called about once a second by the server: idle timeout and vardiff. */
+  /** Called about once a second by the server: handshake and idle timeouts, vardiff. */
   tick(now: number): void {
     if (this.closed) return;
+    // A socket that never logs in holds a per-IP slot and a buffer; talking does not buy it more time.
+    if (!this.login && now - this.connectedAt > this.ctx.config.stratum.handshakeTimeoutSeconds * 1000) {
+      this.ctx.log.debug("closing connection that did not authorize in time", { remote: this.remoteAddress });
+      return this.close();
+    }
     if (now - this.lastActivity > this.ctx.config.stratum.idleTimeoutSeconds * 1000) {
       this.ctx.log.debug("closing idle connection", { remote: this.remoteAddress });
       return this.close();

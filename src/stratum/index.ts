@@ -1,6 +1,7 @@
 // The stratum service: a listener per configured port, template followers, shared extranonces, bans and stats.
 
 import { createLogger, type Logger } from "../common/log.ts";
+import { difficultyFloor, floorPort } from "../config/difficultyFloor.ts";
 import type { Config } from "../config/types.ts";
 import type { NodeClient } from "../node/client.ts";
 import type { ShareSink } from "../shares/types.ts";
@@ -31,6 +32,8 @@ export interface Stratum {
 
 /** Written into every coinbase after the node's version, so blocks can be attributed to the pool software. */
 const COINBASE_TAG = "kaspool";
+/** Expired bans are dropped this often; a scan of every ban each second would cost more than it frees. */
+const BAN_PRUNE_MS = 60_000;
 
 export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   const { config, node, sink } = opts;
@@ -68,14 +71,15 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   };
   const onBanned = (conn: StratumConnection) => {
     bans.ban(conn.remoteAddress, Date.now());
-    log.warn("banned for invalid shares", { ip: conn.remoteAddress, seconds: s.ban.durationSeconds });
+    log.warn("banned for invalid shares or requests", { ip: conn.remoteAddress, seconds: s.ban.durationSeconds });
     for (const c of connections) if (c.remoteAddress === conn.remoteAddress) c.close();
   };
 
   const listeners: Array<ReturnType<typeof listen>> = [];
   try {
+    const floor = difficultyFloor(config);
     for (const port of s.ports) {
-      const ctx = { config, port, node, sink, hub, extranonces, stats: counters, log, onBanned };
+      const ctx = { config, port: floorPort(port, floor), node, sink, hub, extranonces, stats: counters, log, onBanned };
       listeners.push(listen({ host: s.host, ctx, admission, connections }));
     }
   } catch (err) {
@@ -83,9 +87,14 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
     await hub.stop();
     throw new Error(`stratum could not listen: ${(err as Error).message}`);
   }
+  let lastPrune = Date.now();
   const ticker = setInterval(() => {
     const now = Date.now();
     for (const c of connections) c.tick(now);
+    if (now - lastPrune >= BAN_PRUNE_MS) {
+      lastPrune = now;
+      bans.prune(now);
+    }
   }, 1_000);
   log.info("stratum listening", { host: s.host, ports: listeners.map((l) => l.port).join(",") });
 

@@ -23,6 +23,8 @@ interface SocketState {
   /** Bytes the kernel did not take yet; sent on drain, before anything newer. */
   outbox: Buffer;
   closing: boolean;
+  /** Set while a closed connection waits for its last bytes to drain. */
+  grace: ReturnType<typeof setTimeout> | null;
 }
 
 /** A miner that stops reading while we keep writing jobs is cut off rather than buffered without end. */
@@ -47,13 +49,16 @@ export function listen({ host, ctx, admission, connections }: ListenOptions): TC
           socket.end();
           return;
         }
-        const state = { ip, socket, pending: "", outbox: EMPTY, closing: false } as SocketState;
+        const state = { ip, socket, pending: "", outbox: EMPTY, closing: false, grace: null } as SocketState;
         const transport: Transport = {
           write: (text) => queue(state, text),
           close: () => {
             flush(state);
             state.closing = true;
-            if (state.outbox.length === 0) socket.end();
+            // Bun's end() closes at once, leaving what the kernel holds to the kernel; only our outbox waits
+            // for drain, and a peer that never reads never drains: it gets the grace period, then is cut off.
+            if (state.outbox.length === 0) return socket.end();
+            state.grace = setTimeout(() => socket.terminate(), ctx.config.stratum.closeGraceSeconds * 1000);
           },
         };
         state.conn = new StratumConnection(ctx, transport, ip, Date.now());
@@ -73,6 +78,7 @@ export function listen({ host, ctx, admission, connections }: ListenOptions): TC
         const state = socket.data;
         if (!state) return;
         socket.data = undefined;
+        if (state.grace) clearTimeout(state.grace);
         state.conn.release();
         connections.delete(state.conn);
         admission.leave(state.ip);

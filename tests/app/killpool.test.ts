@@ -53,6 +53,8 @@ function writeConfig(dir: string): string {
         jobThrottleMs: 600_000,
         extranonceSize: 0,
         ban: { enabled: false, invalidRatio: 0.5, minShares: 50, durationSeconds: 600 },
+        // The flood is the point here: no share-rate cap.
+        shareRateCap: { windowSeconds: 10, overTarget: 10, fixedSharesPerMinute: 1e12 },
       },
       api: { port: 0 },
       treasury: { address: ADDRESS, coinbaseMaturity: 10 },

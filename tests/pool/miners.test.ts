@@ -94,7 +94,9 @@ for (const backend of backends) {
       const config = configSchema.parse({
         ...defaults,
         node: { urls: [devnet.url], requestTimeoutMs: 3_000 },
-        stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, mode: "pplns", difficulty: 2e-7, vardiff: false }] },
+        stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, mode: "pplns", difficulty: 2e-7, vardiff: false }],
+          // CPU miners at a tiny fixed difficulty send hundreds of shares a second, on purpose.
+          shareRateCap: { windowSeconds: 10, overTarget: 10, fixedSharesPerMinute: 1e12 } },
         treasury: { fee: Number(FEE_BP) / 100, address: POOL, coinbaseMaturity: MATURITY },
         pplns: { factor: FACTOR },
       });

@@ -35,3 +35,14 @@ describe("BanList", () => {
     expect(b.size).toBe(0);
   });
 });
+
+test("prune drops expired bans of IPs that never come back", () => {
+  const b = new BanList(60);
+  b.ban("1.2.3.4", 1_000);
+  b.ban("1.2.3.5", 30_000);
+  b.prune(61_000);
+  expect(b.size).toBe(1);
+  expect(b.isBanned("1.2.3.5", 61_000)).toBe(true);
+  b.prune(90_000);
+  expect(b.size).toBe(0);
+});
