@@ -61,7 +61,7 @@ export class ShareRecorder implements ShareSink {
 
   private constructor(opts: ShareRecorderOptions) {
     this.db = opts.db;
-    this.spool = new Spool(opts.spoolPath);
+    this.spool = new Spool(opts.spoolPath, opts.log ?? silentLogger);
     this.log = opts.log ?? silentLogger;
     this.maxBatch = opts.maxBatch ?? 5_000;
     this.maxConcurrentWrites = opts.maxConcurrentWrites ?? 4;
