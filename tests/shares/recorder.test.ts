@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Logger } from "../../src/common/log.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { insertShares } from "../../src/db/shares.ts";
 import { ShareRecorder } from "../../src/shares/recorder.ts";
@@ -189,6 +190,43 @@ test("torn spool, restart with Postgres still down, one more share, Postgres bac
     const rows = await db.query<{ nonce: string }>("SELECT nonce::text AS nonce FROM shares WHERE job_id = 'torn' ORDER BY nonce");
     expect(rows.map((r) => BigInt(r.nonce))).toEqual([a.nonce, b.nonce]);
     expect(new Spool(spoolPath).isEmpty).toBe(true);
+  } finally {
+    await rec.stop();
+    await db.close();
+    proxy.stop();
+    await backend.drop();
+  }
+});
+
+test("a spool the retry cannot read is logged and retried, never an unhandled rejection", async () => {
+  const backend = await createPostgresDatabase("unreadable");
+  if (!backend) return;
+  const target = new URL(backend.url!);
+  const proxy = startTcpProxy("127.0.0.1", Number(target.port || 5432));
+  const viaProxy = new URL(backend.url!);
+  viaProxy.port = String(proxy.port);
+  const db = await openDatabase({ url: viaProxy.toString(), embeddedPath: "memory://" });
+  const warnings: string[] = [];
+  const log: Logger = { debug() {}, info() {}, error() {}, warn: (m, f) => void warnings.push(`${m} ${String(f?.error)}`), child: () => log };
+  const spoolPath = join(tmp, "unreadable.spool");
+  const rec = await ShareRecorder.start({ db, spoolPath, persistBlock: persistBlockWith(db), retryMs: 100, log });
+  try {
+    proxy.cut();
+    const s = share({ jobId: "unreadable" });
+    await rec.recordShare(s);
+    // The file moves aside (the recorder keeps appending to it) and a directory takes its name: reads fail.
+    renameSync(spoolPath, `${spoolPath}.aside`);
+    mkdirSync(spoolPath);
+    await Bun.sleep(400);
+    expect(warnings.filter((w) => w.startsWith("spool replay failed") && /EISDIR|directory/i.test(w)).length).toBeGreaterThan(0);
+
+    rmdirSync(spoolPath);
+    renameSync(`${spoolPath}.aside`, spoolPath);
+    proxy.restore();
+    const deadline = Date.now() + 10_000;
+    while (rec.isSpooling && Date.now() < deadline) await Bun.sleep(50);
+    expect(rec.isSpooling).toBe(false);
+    expect(await db.query("SELECT 1 FROM shares WHERE job_id = 'unreadable'")).toHaveLength(1);
   } finally {
     await rec.stop();
     await db.close();
