@@ -11,6 +11,7 @@ import { NodeClient } from "../node/client.ts";
 import { checkNodeReady } from "../node/readiness.ts";
 import { startPoolAccounting } from "../pool/index.ts";
 import { startStratum, type StratumStats } from "../stratum/index.ts";
+import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
 
 const log = createLogger("kaspool");
 
@@ -31,6 +32,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
   // The pool process only needed the key to learn its address; drop it so nothing downstream can leak it.
   delete process.env.TREASURY_PRIVATE_KEY;
   if (config.debug) process.env.DEBUG ??= "1";
+  keepServingThroughBackgroundFailures(log);
 
   // Listen before starting anything, so a signal during start-up also stops cleanly.
   let signalled: string | null = null;

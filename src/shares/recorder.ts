@@ -61,7 +61,7 @@ export class ShareRecorder implements ShareSink {
 
   private constructor(opts: ShareRecorderOptions) {
     this.db = opts.db;
-    this.spool = new Spool(opts.spoolPath);
+    this.spool = new Spool(opts.spoolPath, opts.log ?? silentLogger);
     this.log = opts.log ?? silentLogger;
     this.maxBatch = opts.maxBatch ?? 5_000;
     this.maxConcurrentWrites = opts.maxConcurrentWrites ?? 4;
@@ -209,18 +209,20 @@ export class ShareRecorder implements ShareSink {
     }, this.retryMs);
   }
 
-  /** Moves the spool into the database; inserts are idempotent, so a crash mid-replay only repeats work. */
+  /**
+   * Moves the spool into the database; inserts are idempotent, so a crash mid-replay only repeats work. Never
+   * rejects: it also runs from the retry timer, where nobody waits for it.
+   */
   private async tryReplay(): Promise<void> {
-    const records = this.spool.read();
     try {
+      const records = this.spool.read();
       await this.writeToDatabase(records);
+      this.spool.clear();
+      this.spooling = false;
+      if (records.length) this.log.info("spool replayed into the database", { records: records.length });
     } catch (err) {
       this.scheduleRetry();
       this.log.warn("spool replay failed; will retry", { error: err instanceof Error ? err.message : String(err) });
-      return;
     }
-    this.spool.clear();
-    this.spooling = false;
-    if (records.length) this.log.info("spool replayed into the database", { records: records.length });
   }
 }

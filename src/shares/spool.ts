@@ -1,33 +1,57 @@
 // An append-only local file of shares and blocks that could not reach the database. Each append is fsynced
 // before it returns, so what the recorder acknowledged survives a crash until it is replayed.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, ftruncateSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import type { StoredShare } from "../db/shares.ts";
-import type { FoundBlock } from "./types.ts";
+import { silentLogger, type Logger } from "../common/log.ts";
+import { decodeRecord, encodeRecord, type SpoolRecord } from "./spoolRecord.ts";
 
-export type SpoolRecord = { kind: "share"; share: StoredShare } | { kind: "block"; block: FoundBlock };
+export type { SpoolRecord };
 
-// u64 fields travel as decimal strings so every value, small or large, reads back as bigint.
-function encode(r: SpoolRecord): string {
-  if (r.kind === "share") return JSON.stringify({ kind: "share", share: { ...r.share, nonce: r.share.nonce.toString() } });
-  return JSON.stringify({ kind: "block", block: { ...r.block, daaScore: r.block.daaScore.toString() } });
+// A record always starts with this: inside a JSON string a quote is escaped, so it cannot occur anywhere else.
+const RECORD_START = '{"kind":';
+
+/** Records on one line: a record that an older build appended onto a torn line is still read. */
+function parseLine(line: string): { records: SpoolRecord[]; damaged: boolean } {
+  try {
+    return { records: [decodeRecord(line)], damaged: false };
+  } catch {
+    const at = line.lastIndexOf(RECORD_START);
+    if (at <= 0) return { records: [], damaged: true };
+    try {
+      return { records: [decodeRecord(line.slice(at))], damaged: true };
+    } catch {
+      return { records: [], damaged: true };
+    }
+  }
 }
 
-function decode(line: string): SpoolRecord {
-  const r = JSON.parse(line);
-  // Spools written before shares carried their run belong to run '' (migration 003).
-  if (r.kind === "share") return { kind: "share", share: { ...r.share, run: r.share.run ?? "", nonce: BigInt(r.share.nonce) } };
-  if (r.kind === "block") return { kind: "block", block: { ...r.block, daaScore: BigInt(r.block.daaScore) } };
-  throw new Error(`unknown spool record kind: ${String(r.kind)}`);
+function writeDurably(fd: number, text: string): void {
+  const buf = Buffer.from(text);
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off);
+  fsyncSync(fd);
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export class Spool {
   private fd: number | null = null;
   private bytes = 0;
+  /** Where lines that do not parse are kept for the operator. */
+  readonly quarantinePath: string;
 
-  constructor(readonly path: string) {
-    if (existsSync(path)) this.bytes = readFileSync(path).length;
+  /** Opens the spool, repairing the file first (see read). */
+  constructor(readonly path: string, private readonly log: Logger = silentLogger) {
+    this.quarantinePath = `${path}.quarantine`;
+    this.read();
   }
 
   get isEmpty(): boolean {
@@ -40,15 +64,8 @@ export class Spool {
     mkdirSync(dir, { recursive: true });
     const created = !existsSync(this.path);
     this.fd = openSync(this.path, "a");
-    if (created) {
-      // The new directory entry must be durable too, or a crash could forget the whole file.
-      const dirFd = openSync(dir, "r");
-      try {
-        fsyncSync(dirFd);
-      } finally {
-        closeSync(dirFd);
-      }
-    }
+    // The new directory entry must be durable too, or a crash could forget the whole file.
+    if (created) fsyncDir(dir);
     return this.fd;
   }
 
@@ -56,24 +73,87 @@ export class Spool {
   append(records: readonly SpoolRecord[]): void {
     if (records.length === 0) return;
     const fd = this.open();
-    const text = records.map(encode).join("\n") + "\n";
-    const buf = Buffer.from(text);
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off);
-    fsyncSync(fd);
-    this.bytes += buf.length;
+    const text = records.map(encodeRecord).join("\n") + "\n";
+    try {
+      writeDurably(fd, text);
+    } catch (err) {
+      // A partly written append (disk full) must not leave a line the next append would run into.
+      try {
+        ftruncateSync(fd, this.bytes);
+      } catch {}
+      throw err;
+    }
+    this.bytes += Buffer.byteLength(text);
   }
 
   /**
-   * Every complete record in the file. A last line without its newline was being written when the process
-   * died; it was never acknowledged, so it is dropped.
+   * Every record in the file, repairing it first. A last line without its newline was being written when the
+   * process died; it was never acknowledged, so it is cut off. A line that does not parse is moved to the
+   * quarantine file, so neither it nor anything appended after it can stop a replay.
    */
   read(): SpoolRecord[] {
     if (!existsSync(this.path)) return [];
-    const text = readFileSync(this.path, "utf8");
-    const end = text.lastIndexOf("\n");
-    if (end < 0) return [];
-    return text.slice(0, end).split("\n").filter(Boolean).map(decode);
+    const buf = readFileSync(this.path);
+    // Cut at a byte, not a character: a newline byte never occurs inside a multi-byte UTF-8 sequence.
+    const end = buf.lastIndexOf(0x0a) + 1;
+    const records: SpoolRecord[] = [];
+    const damaged: string[] = [];
+    for (const line of buf.subarray(0, end).toString("utf8").split("\n")) {
+      if (!line) continue;
+      const parsed = parseLine(line);
+      records.push(...parsed.records);
+      if (parsed.damaged) damaged.push(line);
+    }
+    if (end < buf.length) {
+      this.log.warn("spool ends in a torn line from an interrupted write; cutting it off", { spool: this.path, bytes: buf.length - end });
+    }
+    if (damaged.length) {
+      this.quarantine(damaged);
+      this.log.error("spool lines that do not parse moved to quarantine", {
+        spool: this.path, quarantine: this.quarantinePath, lines: damaged.length,
+      });
+      this.rewrite(records);
+    } else if (end < buf.length) {
+      this.close();
+      const fd = openSync(this.path, "r+");
+      try {
+        ftruncateSync(fd, end);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      this.bytes = end;
+    } else {
+      this.bytes = buf.length;
+    }
+    return records;
+  }
+
+  private quarantine(lines: string[]): void {
+    const created = !existsSync(this.quarantinePath);
+    const fd = openSync(this.quarantinePath, "a");
+    try {
+      writeDurably(fd, lines.join("\n") + "\n");
+    } finally {
+      closeSync(fd);
+    }
+    if (created) fsyncDir(dirname(this.quarantinePath));
+  }
+
+  /** Replaces the file with `records` in one rename, so a crash leaves either the old file or the new one. */
+  private rewrite(records: SpoolRecord[]): void {
+    this.close();
+    const text = records.length ? records.map(encodeRecord).join("\n") + "\n" : "";
+    const tmp = `${this.path}.tmp`;
+    const fd = openSync(tmp, "w");
+    try {
+      writeDurably(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.path);
+    fsyncDir(dirname(this.path));
+    this.bytes = Buffer.byteLength(text);
   }
 
   /** Empties the file once its records are in the database. */

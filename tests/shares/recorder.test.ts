@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Logger } from "../../src/common/log.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { insertShares } from "../../src/db/shares.ts";
 import { ShareRecorder } from "../../src/shares/recorder.ts";
 import { Spool } from "../../src/shares/spool.ts";
+import { encodeRecord } from "../../src/shares/spoolRecord.ts";
 import type { AcceptedShare, FoundBlock } from "../../src/shares/types.ts";
 import { createPostgresDatabase, testBackends } from "../db/backends.ts";
 import { startTcpProxy } from "./tcpProxy.ts";
@@ -26,6 +28,13 @@ const block = (hash: string): FoundBlock => ({
   hash, address: "kaspa:qa", worker: "rig", mode: "solo", daaScore: 2n ** 63n, networkDifficulty: 10,
   accepted: true, rejectReason: null, foundAt: Date.now(),
 });
+/** A spool holding `shares` from an earlier run, then the first bytes of one more: a kill mid-append. */
+function tornSpool(path: string, shares: AcceptedShare[]): void {
+  const spool = new Spool(path);
+  spool.append(shares.map((s) => ({ kind: "share" as const, share: { ...s, run: "earlier" } })));
+  spool.close();
+  appendFileSync(path, '{"kind":"share","share":{"address":"kaspa:q');
+}
 const countShares = async (db: Database) => Number((await db.query<{ n: string }>("SELECT count(*)::text AS n FROM shares"))[0].n);
 const persistBlockWith = (db: Database) => async (b: FoundBlock) => {
   await db.query(
@@ -98,6 +107,25 @@ for (const backend of backends) {
       await rec.stop();
       await db.close();
     });
+
+    test("start-up repairs a spool torn by a crash mid-append, even one an older build appended onto", async () => {
+      const db = await openDatabase(backend);
+      const path = join(tmp, `${backend.name}-6.spool`);
+      const [a, b] = [share(), share()];
+      tornSpool(path, [a]);
+      // Builds before the repair appended the next share onto the unterminated line, and could be torn again.
+      appendFileSync(path, `${encodeRecord({ kind: "share", share: { ...b, run: "earlier" } })}\n{"kind":"sh`);
+      const before = await countShares(db);
+
+      const rec = await ShareRecorder.start({ db, spoolPath: path, persistBlock: persistBlockWith(db) });
+      expect(rec.isSpooling).toBe(false);
+      expect(await countShares(db)).toBe(before + 2);
+      expect(await db.query("SELECT 1 FROM shares WHERE nonce = ANY($1::numeric[])", [[a.nonce, b.nonce]])).toHaveLength(2);
+      await rec.recordShare(share());
+      expect(await countShares(db)).toBe(before + 3);
+      await rec.stop();
+      await db.close();
+    });
   });
 }
 
@@ -127,6 +155,78 @@ test("Postgres unreachable: shares are spooled and acknowledged, then replayed w
     expect(await countShares(db)).toBe(201);
     expect(await db.query("SELECT hash FROM blocks")).toHaveLength(1);
     expect(new Spool(spoolPath).isEmpty).toBe(true);
+  } finally {
+    await rec.stop();
+    await db.close();
+    proxy.stop();
+    await backend.drop();
+  }
+});
+
+test("torn spool, restart with Postgres still down, one more share, Postgres back: both stored exactly once", async () => {
+  const backend = await createPostgresDatabase("torn");
+  if (!backend) return;
+  const target = new URL(backend.url!);
+  const proxy = startTcpProxy("127.0.0.1", Number(target.port || 5432));
+  const viaProxy = new URL(backend.url!);
+  viaProxy.port = String(proxy.port);
+  const db = await openDatabase({ url: viaProxy.toString(), embeddedPath: "memory://" });
+  const spoolPath = join(tmp, "torn-outage.spool");
+  const [a, b] = [share({ jobId: "torn" }), share({ jobId: "torn" })];
+  tornSpool(spoolPath, [a]);
+  proxy.cut();
+  const rec = await ShareRecorder.start({ db, spoolPath, persistBlock: persistBlockWith(db), retryMs: 100 });
+  try {
+    expect(rec.isSpooling).toBe(true);
+    await rec.recordShare(b);
+    // Several retries pass over the spool while the database is still away.
+    await Bun.sleep(500);
+    expect(new Spool(spoolPath).read()).toHaveLength(2);
+
+    proxy.restore();
+    const deadline = Date.now() + 10_000;
+    while (rec.isSpooling && Date.now() < deadline) await Bun.sleep(50);
+    expect(rec.isSpooling).toBe(false);
+    const rows = await db.query<{ nonce: string }>("SELECT nonce::text AS nonce FROM shares WHERE job_id = 'torn' ORDER BY nonce");
+    expect(rows.map((r) => BigInt(r.nonce))).toEqual([a.nonce, b.nonce]);
+    expect(new Spool(spoolPath).isEmpty).toBe(true);
+  } finally {
+    await rec.stop();
+    await db.close();
+    proxy.stop();
+    await backend.drop();
+  }
+});
+
+test("a spool the retry cannot read is logged and retried, never an unhandled rejection", async () => {
+  const backend = await createPostgresDatabase("unreadable");
+  if (!backend) return;
+  const target = new URL(backend.url!);
+  const proxy = startTcpProxy("127.0.0.1", Number(target.port || 5432));
+  const viaProxy = new URL(backend.url!);
+  viaProxy.port = String(proxy.port);
+  const db = await openDatabase({ url: viaProxy.toString(), embeddedPath: "memory://" });
+  const warnings: string[] = [];
+  const log: Logger = { debug() {}, info() {}, error() {}, warn: (m, f) => void warnings.push(`${m} ${String(f?.error)}`), child: () => log };
+  const spoolPath = join(tmp, "unreadable.spool");
+  const rec = await ShareRecorder.start({ db, spoolPath, persistBlock: persistBlockWith(db), retryMs: 100, log });
+  try {
+    proxy.cut();
+    const s = share({ jobId: "unreadable" });
+    await rec.recordShare(s);
+    // The file moves aside (the recorder keeps appending to it) and a directory takes its name: reads fail.
+    renameSync(spoolPath, `${spoolPath}.aside`);
+    mkdirSync(spoolPath);
+    await Bun.sleep(400);
+    expect(warnings.filter((w) => w.startsWith("spool replay failed") && /EISDIR|directory/i.test(w)).length).toBeGreaterThan(0);
+
+    rmdirSync(spoolPath);
+    renameSync(`${spoolPath}.aside`, spoolPath);
+    proxy.restore();
+    const deadline = Date.now() + 10_000;
+    while (rec.isSpooling && Date.now() < deadline) await Bun.sleep(50);
+    expect(rec.isSpooling).toBe(false);
+    expect(await db.query("SELECT 1 FROM shares WHERE job_id = 'unreadable'")).toHaveLength(1);
   } finally {
     await rec.stop();
     await db.close();
