@@ -2,6 +2,7 @@
 
 import { createLogger, type Logger } from "../common/log.ts";
 import type { Config } from "../config/types.ts";
+import type { BlockSubmitter } from "../node/blockSubmitter.ts";
 import type { NodeClient } from "../node/client.ts";
 import type { ShareSink } from "../shares/types.ts";
 import { TemplateHub } from "../templates/index.ts";
@@ -15,7 +16,10 @@ export type { StratumStats, WorkerStats } from "./stats.ts";
 
 export interface StratumOptions {
   config: Config;
+  /** Template traffic. */
   node: NodeClient;
+  /** Found blocks, on connections of their own to every node. */
+  submitter: BlockSubmitter;
   sink: ShareSink;
   log?: Logger;
 }
@@ -31,7 +35,7 @@ export interface Stratum {
 const COINBASE_TAG = "kaspool";
 
 export async function startStratum(opts: StratumOptions): Promise<Stratum> {
-  const { config, node, sink } = opts;
+  const { config, node, submitter, sink } = opts;
   const log = opts.log ?? createLogger("stratum");
   const s = config.stratum;
   const hub = new TemplateHub({ node, cacheSize: s.templates.cacheSize, extraData: COINBASE_TAG, log: log.child("templates") });
@@ -69,7 +73,7 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   const listeners: Array<ReturnType<typeof listen>> = [];
   try {
     for (const port of s.ports) {
-      const ctx = { config, port, node, sink, hub, extranonces, stats: counters, log, onBanned };
+      const ctx = { config, port, submitter, sink, hub, extranonces, stats: counters, log, onBanned };
       listeners.push(listen({ host: s.host, ctx, admission, connections }));
     }
   } catch (err) {
