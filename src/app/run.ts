@@ -64,19 +64,19 @@ export async function runPool(opts: RunOptions): Promise<number> {
       return 0;
     }
 
-    // Found blocks go to every node at once, over connections template traffic cannot hold up.
-    const submitter = new BlockSubmitter({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("submit") });
-    submitter.start();
-    stops.push(() => submitter.close());
-
     const db = await openDatabase({ url: config.database.url, embeddedPath: config.database.embeddedPath, log: log.child("db") });
     stops.push(() => db.close());
     // The spool lives beside the embedded database: the one folder an operator must keep across restarts.
     const spoolPath = join(dirname(config.database.embeddedPath), "shares.spool");
     const accounting = await startPoolAccounting({ db, node, config, spoolPath, log: log.child("pool") });
     stops.push(() => accounting.stop());
+    // Found blocks go to every node at once, over connections template traffic cannot hold up.
+    const submitter = new BlockSubmitter({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("submit") });
+    submitter.start();
     const resubmission = startBlockResubmission({ db, submitter, log: log.child("resubmit") });
     stops.push(() => resubmission.stop());
+    // Closed before the loop stops (stops run in reverse): a pass waiting on a silent node then ends at once.
+    stops.push(() => submitter.close());
 
     const stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: log.child("stratum") });
     stops.push(() => stratum.stop());
