@@ -32,7 +32,9 @@ export function startBlockResubmission(o: ResubmissionOptions): BlockResubmissio
       const parsed = parseJson(block) as BlockTemplate;
       const outcome = await o.submitter.submit(parsed, toBigInt(parsed.header.nonce, "header.nonce"));
       if (outcome.status === "unanswered") return o.log.debug("resubmitted block still unanswered", { hash, error: outcome.error });
-      // A node that has the block already answers success (node-rpc.md §5.3): the first submission reached it.
+      // A node that has the block already answers success: rusty-kaspa's header processor returns a known block's
+      // stored status (consensus/src/pipeline/header_processor/processor.rs, process_header). Only the RPC's
+      // stale-DAA check comes first, and the tracker orphans a block long before it could apply.
       await settleSubmission(o.db, hash, outcome.status === "rejected" ? outcome.reason : null);
       if (outcome.status === "accepted") o.log.info("resubmitted block accepted", { hash });
       else o.log.warn("resubmitted block rejected by node", { hash, reason: outcome.reason });
