@@ -16,6 +16,7 @@ import { configSchema } from "../src/config/schema.ts";
 import { checkSemantics } from "../src/config/semantics.ts";
 import type { Config } from "../src/config/types.ts";
 import { startDevnet } from "../src/devnet/index.ts";
+import { BlockSubmitter } from "../src/node/blockSubmitter.ts";
 import { NodeClient } from "../src/node/client.ts";
 import { MemoryShareSink } from "../src/shares/memory.ts";
 import { startStratum } from "../src/stratum/index.ts";
@@ -86,8 +87,10 @@ async function run(connections: number): Promise<RunResult> {
   const node = new NodeClient({ urls: [devnet.url], log: silentLogger });
   node.start();
   await node.waitConnected();
+  const submitter = new BlockSubmitter({ urls: [devnet.url], log: silentLogger });
+  submitter.start();
   const sink = new MemoryShareSink();
-  const stratum = await startStratum({ config: benchConfig(), node, sink, log: silentLogger });
+  const stratum = await startStratum({ config: benchConfig(), node, submitter, sink, log: silentLogger });
   const rss0 = await idleRss();
 
   const proc = Bun.spawn(
@@ -130,6 +133,7 @@ async function run(connections: number): Promise<RunResult> {
   } finally {
     proc.kill();
     await stratum.stop();
+    await submitter.close();
     await node.close();
     await devnet.stop();
   }

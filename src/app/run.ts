@@ -7,9 +7,11 @@ import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { openDatabase } from "../db/index.ts";
 import { startDevnet } from "../devnet/index.ts";
+import { BlockSubmitter } from "../node/blockSubmitter.ts";
 import { NodeClient } from "../node/client.ts";
 import { checkNodeReady } from "../node/readiness.ts";
 import { startPoolAccounting } from "../pool/index.ts";
+import { startBlockResubmission } from "../pool/resubmit.ts";
 import { startStratum, type StratumStats } from "../stratum/index.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
 
@@ -70,8 +72,15 @@ export async function runPool(opts: RunOptions): Promise<number> {
     const spoolPath = join(dirname(config.database.embeddedPath), "shares.spool");
     const accounting = await startPoolAccounting({ db, node, config, spoolPath, log: log.child("pool") });
     stops.push(() => accounting.stop());
+    // Found blocks go to every node at once, over connections template traffic cannot hold up.
+    const submitter = new BlockSubmitter({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("submit") });
+    submitter.start();
+    const resubmission = startBlockResubmission({ db, submitter, log: log.child("resubmit") });
+    stops.push(() => resubmission.stop());
+    // Closed before the loop stops (stops run in reverse): a pass waiting on a silent node then ends at once.
+    stops.push(() => submitter.close());
 
-    const stratum = await startStratum({ config, node, sink: accounting.sink, log: log.child("stratum") });
+    const stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: log.child("stratum") });
     stops.push(() => stratum.stop());
     log.info("pool running", { network: config.network, stratum: stratum.ports.join(","), pool: config.treasury.address });
     const statsTimer = setInterval(() => logStats(stratum.stats()), STATS_LOG_MS);

@@ -17,13 +17,33 @@ export interface WindowRow {
 export async function insertBlock(q: Queryable, b: FoundBlock): Promise<boolean> {
   const rows = await q.query(
     `INSERT INTO blocks (hash, daa_score, finder_address, finder_worker, mode, network_difficulty, status,
-                         reject_reason, found_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9 / 1000.0))
+                         reject_reason, found_at, pending_block)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, to_timestamp($9 / 1000.0), $10)
      ON CONFLICT (hash) DO NOTHING RETURNING hash`,
     [b.hash.toLowerCase(), b.daaScore, b.address, b.worker, b.mode, b.networkDifficulty,
-      b.accepted ? "confirming" : "rejected", b.rejectReason, b.foundAt],
+      b.accepted || b.pendingBlock ? "confirming" : "rejected", b.rejectReason, b.foundAt, b.pendingBlock ?? null],
   );
   return rows.length === 1;
+}
+
+/** Followed blocks whose submission no node has answered yet, oldest first, with the block as submitted. */
+export async function unansweredSubmissions(q: Queryable): Promise<Array<{ hash: string; block: string }>> {
+  // The tracker settles a block the node places (or orphans one it never does): nothing left to resubmit.
+  await q.query("UPDATE blocks SET pending_block = NULL WHERE pending_block IS NOT NULL AND status <> 'confirming'");
+  const rows = await q.query<{ hash: string; pending_block: string }>(
+    "SELECT hash, pending_block FROM blocks WHERE pending_block IS NOT NULL ORDER BY found_at, hash",
+  );
+  return rows.map((r) => ({ hash: r.hash, block: r.pending_block }));
+}
+
+/** A node answered a resubmission: accepted (rejectReason null) or rejected, which ends the block. */
+export async function settleSubmission(q: Queryable, hash: string, rejectReason: string | null): Promise<void> {
+  await q.query(
+    `UPDATE blocks SET pending_block = NULL, status = CASE WHEN $2::text IS NULL THEN status ELSE 'rejected' END,
+       reject_reason = $2, updated_at = now()
+     WHERE hash = $1 AND pending_block IS NOT NULL AND status = 'confirming'`,
+    [hash.toLowerCase(), rejectReason],
+  );
 }
 
 export async function insertWindow(q: Queryable, hash: string, rows: readonly WindowRow[]): Promise<void> {

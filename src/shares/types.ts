@@ -27,6 +27,11 @@ export interface FoundBlock {
   accepted: boolean;
   rejectReason: string | null;
   foundAt: number;
+  /**
+   * Set when no node answered the submission (neither accepted nor rejected it): the block as submitted, in
+   * lossless JSON, so it can be resubmitted unchanged. Such a block is followed like an accepted one.
+   */
+  pendingBlock?: string;
 }
 
 /** Stratum hands accepted work here. `recordShare` resolves only once the share is durable. */

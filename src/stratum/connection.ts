@@ -1,10 +1,12 @@
 // One miner connection: line framing, the subscribe → authorize → jobs → submit conversation, per-connection
 // difficulty, throttled job pushes. Sockets stay outside (server.ts); this class sees a Transport.
 
+import { stringifyJson } from "../common/json.ts";
 import type { Logger } from "../common/log.ts";
 import type { Config, StratumPortConfig } from "../config/types.ts";
 import { blockHash } from "../kaspa/header.ts";
-import type { NodeClient } from "../node/client.ts";
+import type { BlockSubmitter } from "../node/blockSubmitter.ts";
+import { withNonce } from "../node/template.ts";
 import type { AcceptedShare, FoundBlock, ShareSink } from "../shares/types.ts";
 import type { TemplateFollower, TemplateHub } from "../templates/index.ts";
 import type { Job } from "../templates/job.ts";
@@ -34,7 +36,7 @@ export interface Transport {
 export interface ConnectionContext {
   config: Config;
   port: StratumPortConfig;
-  node: Pick<NodeClient, "submitBlock">;
+  submitter: Pick<BlockSubmitter, "submit">;
   sink: ShareSink;
   hub: TemplateHub;
   extranonces: ExtranonceAllocator;
@@ -360,24 +362,25 @@ export class StratumConnection {
     return true;
   }
 
+  /** Waits for the nodes at most their request timeout; a block no node answered is recorded for resubmission. */
   private async submitBlock(share: ValidShare, login: Login, now: number): Promise<FoundBlock> {
     const { job, nonce } = share;
-    let accepted = false;
-    let rejectReason: string | null;
-    try {
-      ({ accepted, rejectReason } = await this.ctx.node.submitBlock(job.template, nonce));
-    } catch (err) {
-      rejectReason = `submit failed: ${(err as Error).message}`;
-    }
+    const outcome = await this.ctx.submitter.submit(job.template, nonce);
     const hash = blockHash({ ...job.header, nonce });
-    this.ctx.stats.blockFound(accepted);
-    const worker = `${login.address}.${login.worker}`;
-    if (accepted) this.ctx.log.info("block found", { hash, worker });
-    else this.ctx.log.warn("block rejected by node", { hash, worker, reason: rejectReason ?? "unknown" });
-    return {
+    this.ctx.stats.blockFound(outcome.status);
+    const block: FoundBlock = {
       hash, address: login.address, worker: login.worker, mode: this.ctx.port.mode, daaScore: job.header.daaScore,
-      networkDifficulty: job.networkDifficulty, accepted, rejectReason, foundAt: now,
+      networkDifficulty: job.networkDifficulty, accepted: outcome.status === "accepted",
+      rejectReason: outcome.status === "rejected" ? outcome.reason : null, foundAt: now,
     };
+    const worker = `${login.address}.${login.worker}`;
+    if (outcome.status === "accepted") this.ctx.log.info("block found", { hash, worker });
+    else if (outcome.status === "rejected") this.ctx.log.warn("block rejected by node", { hash, worker, reason: outcome.reason });
+    else {
+      this.ctx.log.warn("block found but no node answered its submission; it will be resubmitted", { hash, worker, error: outcome.error });
+      block.pendingBlock = stringifyJson(withNonce(job.template, nonce));
+    }
+    return block;
   }
 
   // ---- timers ----

@@ -3,6 +3,7 @@
 import { createLogger, type Logger } from "../common/log.ts";
 import { difficultyFloor, floorPort } from "../config/difficultyFloor.ts";
 import type { Config } from "../config/types.ts";
+import type { BlockSubmitter } from "../node/blockSubmitter.ts";
 import type { NodeClient } from "../node/client.ts";
 import type { ShareSink } from "../shares/types.ts";
 import { TemplateHub } from "../templates/index.ts";
@@ -16,7 +17,10 @@ export type { StratumStats, WorkerStats } from "./stats.ts";
 
 export interface StratumOptions {
   config: Config;
+  /** Template traffic. */
   node: NodeClient;
+  /** Found blocks, on connections of their own to every node. */
+  submitter: BlockSubmitter;
   sink: ShareSink;
   log?: Logger;
   /** Measures how old work is (stratum.staleJobSeconds); tests inject one to step over an outage. */
@@ -36,7 +40,7 @@ const COINBASE_TAG = "kaspool";
 const BAN_PRUNE_MS = 60_000;
 
 export async function startStratum(opts: StratumOptions): Promise<Stratum> {
-  const { config, node, sink } = opts;
+  const { config, node, submitter, sink } = opts;
   const log = opts.log ?? createLogger("stratum");
   const s = config.stratum;
   const hub = new TemplateHub({
@@ -79,7 +83,7 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   try {
     const floor = difficultyFloor(config);
     for (const port of s.ports) {
-      const ctx = { config, port: floorPort(port, floor), node, sink, hub, extranonces, stats: counters, log, onBanned };
+      const ctx = { config, port: floorPort(port, floor), submitter, sink, hub, extranonces, stats: counters, log, onBanned };
       listeners.push(listen({ host: s.host, ctx, admission, connections }));
     }
   } catch (err) {

@@ -22,7 +22,8 @@ export interface StratumStats {
   /** H/s over the last 10 minutes of accepted shares, all ports. */
   hashrate: number;
   shares: { accepted: number; rejected: Record<RejectReason, number> };
-  blocks: { found: number; accepted: number; rejected: number };
+  /** Blocks by what the nodes answered; unanswered ones are resubmitted and followed by accounting. */
+  blocks: { found: number; accepted: number; rejected: number; unanswered: number };
   /** Template followers (solo ones bounded by stratum.solo.maxAddresses) and the jobs they cache. */
   templates: { followers: number; soloFollowers: number; jobs: number };
 }
@@ -34,7 +35,7 @@ export class StatsCounters {
   readonly rejected: Record<RejectReason, number> = {
     unauthorized: 0, "job-not-found": 0, malformed: 0, duplicate: 0, "low-difficulty": 0,
   };
-  readonly blocks = { found: 0, accepted: 0, rejected: 0 };
+  readonly blocks = { found: 0, accepted: 0, rejected: 0, unanswered: 0 };
   readonly pool: HashrateMeter;
 
   constructor(now: number) {
@@ -50,9 +51,8 @@ export class StatsCounters {
     this.rejected[reason]++;
   }
 
-  blockFound(accepted: boolean): void {
+  blockFound(outcome: "accepted" | "rejected" | "unanswered"): void {
     this.blocks.found++;
-    if (accepted) this.blocks.accepted++;
-    else this.blocks.rejected++;
+    this.blocks[outcome]++;
   }
 }

@@ -50,6 +50,21 @@ describe("submitBlock field and PoW checks", () => {
     expect(devnet.acceptedBlocks()[0]).toMatchObject({ payAddress: ADDRESS, color: "blue", reward: SUBSIDY });
   });
 
+  test("a block resubmitted after its template was forgotten is still a success, as rusty-kaspa answers a known block", async () => {
+    const block = solved(await template(c));
+    expect(await submit(c, block)).toBe("success");
+    // The devnet remembers the last 4,096 served templates; distinct extra data makes each one new.
+    const extra = (i: number) => [...new TextEncoder().encode(String(i))];
+    for (let i = 0; i < 4_100; i += 200) {
+      await Promise.all(Array.from({ length: 200 }, (_, k) => c.call("getBlockTemplate", { payAddress: ADDRESS, extraData: extra(i + k) })));
+    }
+    const forgotten = structuredClone(block);
+    forgotten.header.nonce = BigInt(block.header.nonce) + 1n;
+    expect(await submit(c, forgotten)).toBe("blockInvalid");
+    expect(await submit(c, block)).toBe("success");
+    expect(devnet.acceptedBlocks().filter((b) => b.hash === blockHash(parseHeader(block.header)))).toHaveLength(1);
+  }, 20_000);
+
   test("bad PoW is rejected", async () => {
     const block = await template(c);
     block.header.nonce = findNonce(block.header, "invalid");

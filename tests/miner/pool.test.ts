@@ -6,12 +6,14 @@ import { defaults, DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
 import { configSchema } from "../../src/config/schema.ts";
 import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
 import { startMiner, type Miner } from "../../src/miner/index.ts";
+import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { MemoryShareSink } from "../../src/shares/memory.ts";
 import { startStratum, type Stratum } from "../../src/stratum/index.ts";
 
 let devnet: Devnet;
 let node: NodeClient;
+let submitter: BlockSubmitter;
 let stratum: Stratum;
 const sink = new MemoryShareSink();
 const miners: Miner[] = [];
@@ -22,6 +24,8 @@ beforeAll(async () => {
   node = new NodeClient({ urls: [devnet.url], log: silentLogger });
   node.start();
   await node.waitConnected();
+  submitter = new BlockSubmitter({ urls: [devnet.url], log: silentLogger });
+  submitter.start();
   const config = configSchema.parse({
     ...defaults,
     stratum: {
@@ -31,12 +35,13 @@ beforeAll(async () => {
       ports: [{ port: 0, mode: "pplns", difficulty: 1e-5, vardiff: false, encoding: "auto" }],
     },
   });
-  stratum = await startStratum({ config, node, sink, log: silentLogger });
+  stratum = await startStratum({ config, node, submitter, sink, log: silentLogger });
 });
 
 afterAll(async () => {
   await Promise.all(miners.map((m) => m.stop()));
   await stratum?.stop();
+  await submitter?.close();
   await node?.close();
   await devnet?.stop();
 });

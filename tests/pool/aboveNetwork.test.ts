@@ -13,6 +13,7 @@ import { openDatabase } from "../../src/db/database.ts";
 import { startDevnet } from "../../src/devnet/index.ts";
 import { encodeAddress } from "../../src/kaspa/address.ts";
 import { startMiner, type Miner } from "../../src/miner/index.ts";
+import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { startPoolAccounting } from "../../src/pool/index.ts";
 import { startStratum } from "../../src/stratum/index.ts";
@@ -34,6 +35,8 @@ for (const backend of backends) {
     test("port difficulty 1 on a 2^-18 network: the CPU miner's blocks are submitted, recorded and credited", async () => {
       const devnet = await startDevnet({ port: 0, bps: 20, difficulty: 2 ** -18, maturity: MATURITY, seed: 3, log: silentLogger });
       const node = new NodeClient({ urls: [devnet.url], log: silentLogger, requestTimeoutMs: 3_000 });
+      const submitter = new BlockSubmitter({ urls: [devnet.url], log: silentLogger, requestTimeoutMs: 3_000 });
+      submitter.start();
       node.start();
       const config = configSchema.parse({
         ...defaults,
@@ -50,7 +53,7 @@ for (const backend of backends) {
       let stratum: Awaited<ReturnType<typeof startStratum>> | null = null;
       try {
         await node.waitConnected(3_000);
-        stratum = await startStratum({ config, node, sink: accounting.sink, log: silentLogger });
+        stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: silentLogger });
         miner = await startMiner({ url: `stratum+tcp://127.0.0.1:${stratum.ports[0]}`, user: `${CAROL}.big` });
 
         const countBlocks = async () => Number((await db.query<{ n: string }>("SELECT count(*)::text AS n FROM blocks"))[0]!.n);
@@ -88,6 +91,7 @@ for (const backend of backends) {
         await miner?.stop();
         await stratum?.stop();
         await accounting.stop();
+        await submitter.close();
         await node.close();
         await devnet.stop();
         await db.close();

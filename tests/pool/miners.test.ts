@@ -14,6 +14,7 @@ import { openDatabase, type Database } from "../../src/db/database.ts";
 import { startDevnet } from "../../src/devnet/index.ts";
 import { encodeAddress } from "../../src/kaspa/address.ts";
 import { startMiner, type Miner } from "../../src/miner/index.ts";
+import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { creditBlock, POOL_ACCOUNT } from "../../src/pool/credit.ts";
 import { startPoolAccounting } from "../../src/pool/index.ts";
@@ -90,7 +91,9 @@ for (const backend of backends) {
     test("CPU miners on a PPLNS port: blocks paid exactly to the sompi after maturity, red ones nothing, once", async () => {
       const devnet = await startDevnet({ port: 0, bps: 20, difficulty: 3e-5, redRatio: 0.3, maturity: MATURITY, seed: 7, log: silentLogger });
       const node = new NodeClient({ urls: [devnet.url], log: silentLogger, requestTimeoutMs: 3_000 });
+      const submitter = new BlockSubmitter({ urls: [devnet.url], log: silentLogger, requestTimeoutMs: 3_000 });
       node.start();
+      submitter.start();
       const config = configSchema.parse({
         ...defaults,
         node: { urls: [devnet.url], requestTimeoutMs: 3_000 },
@@ -108,7 +111,7 @@ for (const backend of backends) {
       let stratum: Awaited<ReturnType<typeof startStratum>> | null = null;
       try {
         await node.waitConnected(3_000);
-        stratum = await startStratum({ config, node, sink: accounting.sink, log: silentLogger });
+        stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: silentLogger });
         const url = `stratum+tcp://127.0.0.1:${stratum.ports[0]}`;
         for (const user of [`${ALICE}.rig1`, `${ALICE}.rig2`, `${BOB}.bob`]) miners.push(await startMiner({ url, user }));
 
@@ -171,6 +174,7 @@ for (const backend of backends) {
         for (const m of miners) await m.stop();
         await stratum?.stop();
         await accounting.stop();
+        await submitter.close();
         await node.close();
         await devnet.stop();
         await db.close();

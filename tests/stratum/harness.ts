@@ -11,6 +11,7 @@ import { encodeAddress } from "../../src/kaspa/address.ts";
 import { PowState } from "../../src/kaspa/pow/index.ts";
 import { difficultyToTarget } from "../../src/kaspa/target.ts";
 import { decodeJobParams } from "../../src/miner/jobParams.ts";
+import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { MemoryShareSink } from "../../src/shares/memory.ts";
 import { startStratum, type Stratum } from "../../src/stratum/index.ts";
@@ -45,11 +46,14 @@ export async function startPool(opts: { devnetDifficulty: number; bps?: number; 
   await node.waitConnected(5_000);
   const config = testConfig(devnet.url, opts.stratum);
   const sink = new MemoryShareSink();
-  const stratum = await startStratum({ config, node, sink, log: silentLogger });
+  const submitter = new BlockSubmitter({ urls: [devnet.url], log: silentLogger });
+  submitter.start();
+  const stratum = await startStratum({ config, node, submitter, sink, log: silentLogger });
   return {
     devnet, node, sink, stratum, config,
     async stop() {
       await stratum.stop();
+      await submitter.close();
       await node.close();
       await devnet.stop();
     },

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { silentLogger, type Logger } from "../../src/common/log.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { startDevnet } from "../../src/devnet/index.ts";
+import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { ShareRecorder } from "../../src/shares/recorder.ts";
 import { startStratum } from "../../src/stratum/index.ts";
@@ -38,6 +39,8 @@ for (const backend of backends) {
     test("after staleJobSeconds without a new template, a share on the old job gets 21 and stores nothing", async () => {
       const devnet = await startDevnet({ port: 0, difficulty: 1e6, bps: 2 });
       const node = new NodeClient({ urls: [devnet.url], log: silentLogger });
+      const submitter = new BlockSubmitter({ urls: [devnet.url], log: silentLogger });
+      submitter.start();
       node.start();
       await node.waitConnected(5_000);
       const db = await openDatabase(backend);
@@ -48,7 +51,7 @@ for (const backend of backends) {
       });
       let skew = 0;
       const lines: string[] = [];
-      const stratum = await startStratum({ config, node, sink, log: recordingLogger(lines), clock: () => Date.now() + skew });
+      const stratum = await startStratum({ config, node, submitter, sink, log: recordingLogger(lines), clock: () => Date.now() + skew });
       const c = await TestClient.connect(stratum.ports[0]!);
       try {
         await c.reply(c.send("mining.subscribe", ["lolMiner 1.72"]));
@@ -95,6 +98,7 @@ for (const backend of backends) {
         c.close();
         await stratum.stop();
         await sink.stop();
+        await submitter.close();
         await node.close();
         await devnet.stop();
         await db.close();
