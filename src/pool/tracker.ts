@@ -2,14 +2,14 @@
 
 import type { Logger } from "../common/log.ts";
 import type { Database } from "../db/database.ts";
-import { blocksAwaitingWindow, claimedOutpoints, claimReward, openBlocks, updateBlockProgress, type BlockOutcome, type BlockProgress, type OpenBlock } from "../db/blocks.ts";
+import { blocksAwaitingWindow, openBlocks, updateBlockProgress, type BlockOutcome, type BlockProgress } from "../db/blocks.ts";
+import { NodeRpcError } from "../node/errors.ts";
 import type { BlockRewardInfo } from "../node/types.ts";
-import { currentColor, isBlockUnknown, isMethodMissing, outpointKey, pickRewardUtxo, type ColorSource } from "./colorFallback.ts";
 import { creditBlock } from "./credit.ts";
 import { cutWindow } from "./recordBlock.ts";
 
 /** The part of NodeClient the tracker needs. */
-export interface BlockNode extends ColorSource {
+export interface BlockNode {
   getBlockRewardInfo(hash: string): Promise<BlockRewardInfo>;
   getBlockDagInfo(): Promise<{ virtualDaaScore: bigint }>;
 }
@@ -17,7 +17,7 @@ export interface BlockNode extends ColorSource {
 export interface TrackerOptions {
   db: Database;
   node: BlockNode;
-  /** Confirmations (merging chain block's blue-score depth, or DAA depth of the reward output) before a block is paid. */
+  /** Confirmations (the merging chain block's blue-score depth) before a block's color and reward are final. */
   maturity: bigint;
   /** A block the node still cannot place this many DAA scores after its own is orphaned and pays nothing. */
   orphanAfterDaa: bigint;
@@ -45,15 +45,22 @@ export function judgeRewardInfo(info: BlockRewardInfo, maturity: bigint): Verdic
   return { status: "confirming" };
 }
 
+/**
+ * The node cannot say anything about this block yet: not merged ("…doesn't have any merger block.",
+ * rusty-kaspa service.rs MergerNotFound) or not known at all ("Block … not found"). Such a block keeps
+ * confirming until the tracker gives up on it as orphaned.
+ */
+export function isBlockUnknown(err: unknown): boolean {
+  // "RPC method not found" is not about the block: counting it as unknown would orphan every block in time.
+  return err instanceof NodeRpcError && !/method/i.test(err.message) && /merger block|not found/i.test(err.message);
+}
+
 /** A block no chain block has merged after `orphanAfterDaa` DAA scores never will be (it fell off the DAG). */
 export function isOrphaned(color: BlockProgress["color"], blockDaaScore: bigint, virtualDaaScore: bigint, orphanAfterDaa: bigint): boolean {
   return color === "unknown" && virtualDaaScore - blockDaaScore > orphanAfterDaa;
 }
 
 export class BlockTracker {
-  /** Whether the node answers getBlockRewardInfo; learnt from its first reply. */
-  private hasRewardInfo = true;
-
   constructor(private readonly o: TrackerOptions) {}
 
   /** One pass over the open blocks. Errors on one block are logged and retried next pass. */
@@ -67,7 +74,7 @@ export class BlockTracker {
       try {
         if (block.status === "confirming") {
           virtualDaaScore ??= (await this.o.node.getBlockDagInfo()).virtualDaaScore;
-          const { progress, verdict } = await this.follow(block, virtualDaaScore);
+          const { progress, verdict } = await this.follow(block.hash);
           const outcome: BlockOutcome = verdict.status === "confirming" &&
             isOrphaned(progress.color, block.daaScore, virtualDaaScore, this.o.orphanAfterDaa) ? { status: "orphaned" } : verdict;
           await updateBlockProgress(this.o.db, block.hash, progress, outcome);
@@ -84,51 +91,16 @@ export class BlockTracker {
     }
   }
 
-  private async follow(block: OpenBlock, virtualDaaScore: bigint): Promise<{ progress: BlockProgress; verdict: Verdict }> {
-    if (this.hasRewardInfo) {
-      let info: BlockRewardInfo;
-      try {
-        info = await this.o.node.getBlockRewardInfo(block.hash);
-      } catch (err) {
-        if (isMethodMissing(err)) {
-          this.hasRewardInfo = false;
-          this.o.log.warn("node has no getBlockRewardInfo; following blocks by color and coinbase outputs instead");
-          return this.followByColor(block, virtualDaaScore);
-        }
-        if (!isBlockUnknown(err)) throw err;
-        info = UNKNOWN;
-      }
-      const progress = { color: info.blockColor, confirmations: info.confirmationCount, mergingBlockHash: info.mergingChainBlockHash };
-      return { progress, verdict: judgeRewardInfo(info, this.o.maturity) };
+  /** What the node says about a block now (rusty-kaspa 2.x getBlockRewardInfo; older nodes are refused at start-up). */
+  private async follow(hash: string): Promise<{ progress: BlockProgress; verdict: Verdict }> {
+    let info: BlockRewardInfo;
+    try {
+      info = await this.o.node.getBlockRewardInfo(hash);
+    } catch (err) {
+      if (!isBlockUnknown(err)) throw err;
+      info = UNKNOWN;
     }
-    return this.followByColor(block, virtualDaaScore);
-  }
-
-  /** Color from getCurrentBlockColor; reward and depth from the coinbase output paying the block (spec §5.3, §6). */
-  private async followByColor(block: OpenBlock, virtualDaaScore: bigint): Promise<{ progress: BlockProgress; verdict: Verdict }> {
-    let reward = block.reward;
-    if (!reward) {
-      const color = await currentColor(this.o.node, block.hash);
-      if (color === "blue") reward = await this.claimRewardOutput(block);
-      if (!reward) {
-        return { progress: { color, confirmations: null, mergingBlockHash: null }, verdict: color === "red" ? { status: "red" } : { status: "confirming" } };
-      }
-    }
-    const confirmations = virtualDaaScore - reward.daaScore;
-    const progress: BlockProgress = { color: "blue", confirmations, mergingBlockHash: null };
-    return { progress, verdict: confirmations >= this.o.maturity ? { status: "matured", reward: reward.amount } : { status: "confirming" } };
-  }
-
-  /** Claims the coinbase output that pays a blue block; null while the node does not show it yet. */
-  private async claimRewardOutput(block: OpenBlock): Promise<OpenBlock["reward"]> {
-    // PPLNS templates pay the pool; SOLO templates pay the finder.
-    const payAddress = block.mode === "solo" ? block.finderAddress : this.o.poolWallet;
-    const entries = await this.o.node.getUtxosByAddresses([payAddress]);
-    const candidates = entries.filter((e) => e.utxoEntry.isCoinbase && e.utxoEntry.blockDaaScore >= block.daaScore);
-    const claimed = await claimedOutpoints(this.o.db, candidates.map(outpointKey));
-    const utxo = pickRewardUtxo(candidates, payAddress, block.daaScore, claimed);
-    if (!utxo) return null;
-    const reward = { amount: utxo.utxoEntry.amount, outpoint: outpointKey(utxo), daaScore: utxo.utxoEntry.blockDaaScore };
-    return (await claimReward(this.o.db, block.hash, reward)) ? reward : null;
+    const progress = { color: info.blockColor, confirmations: info.confirmationCount, mergingBlockHash: info.mergingChainBlockHash };
+    return { progress, verdict: judgeRewardInfo(info, this.o.maturity) };
   }
 }

@@ -1,0 +1,120 @@
+// The block tracker against a scripted node (real wRPC over a WebSocket) and a real database on both backends:
+// blocks the node never places are orphaned.
+
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { silentLogger, type Logger } from "../../src/common/log.ts";
+import { openDatabase, type Database } from "../../src/db/database.ts";
+import { NodeClient } from "../../src/node/client.ts";
+import { NodeRpcError } from "../../src/node/errors.ts";
+import { startPoolAccounting, type PoolAccounting } from "../../src/pool/index.ts";
+import { isBlockUnknown, isOrphaned } from "../../src/pool/tracker.ts";
+import type { AcceptedShare, FoundBlock } from "../../src/shares/types.ts";
+import { testBackends } from "../db/backends.ts";
+import { ScriptedNode, type Script } from "../node/scriptedNode.ts";
+
+const POOL = "kaspa:pool";
+const MINER = "kaspa:miner";
+const MATURITY = 10n;
+const BLOCK_DAA = 1_000n;
+
+const backends = await testBackends("tracker");
+const tmp = mkdtempSync(join(tmpdir(), "kaspool-tracker-"));
+// One database per backend for the whole file (each test uses its own blocks), opened before any test's clock
+// starts: PGlite start-up is slow on a busy machine.
+const dbs = new Map<string, Database>();
+for (const b of backends) dbs.set(b.name, await openDatabase(b));
+afterAll(async () => {
+  for (const db of dbs.values()) await db.close();
+  for (const b of backends) await b.drop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const dagInfo = (virtualDaaScore: bigint) => ({
+  params: {
+    network: "mainnet", blockCount: 1, headerCount: 1, tipHashes: [], difficulty: 1, pastMedianTime: 0,
+    virtualParentHashes: [], pruningPointHash: "00".repeat(32), virtualDaaScore, sink: "00".repeat(32),
+  },
+});
+const rewardInfo = (blockColor: "unknown" | "blue" | "red", confirmationCount: bigint | null, rewardAmount: bigint | null = null) => ({
+  params: { blockColor, confirmationCount, mergingChainBlockHash: confirmationCount === null ? null : "cc".repeat(32), rewardAmount },
+});
+
+let seq = 0;
+const T0 = Date.now() - 60_000;
+const share = (at: number): AcceptedShare => ({
+  address: MINER, worker: "rig", mode: "pplns", difficulty: 1, jobId: "t", nonce: BigInt(++seq), timestamp: at,
+});
+const block = (over: Partial<FoundBlock> = {}): FoundBlock => ({
+  hash: (++seq).toString(16).padStart(64, "0"), address: MINER, worker: "rig", mode: "pplns", daaScore: BLOCK_DAA,
+  networkDifficulty: 1, accepted: true, rejectReason: null, foundAt: T0 + seq, ...over,
+});
+
+interface Rig {
+  node: ScriptedNode;
+  db: Database;
+  accounting: PoolAccounting;
+  statusOf(hash: string): Promise<{ status: string; color: string; reward: string | null } | undefined>;
+  credits(hash: string): Promise<bigint[]>;
+  close(): Promise<void>;
+}
+
+async function rig(backend: (typeof backends)[number], name: string, script: Script, log: Logger = silentLogger): Promise<Rig> {
+  const node = new ScriptedNode(script).start();
+  const client = new NodeClient({ urls: [node.url], log: silentLogger, requestTimeoutMs: 2000 });
+  client.start();
+  await client.waitConnected(3000);
+  const db = dbs.get(backend.name)!;
+  const accounting = await startPoolAccounting({
+    db, node: client, config: { treasury: { fee: 1, address: POOL, coinbaseMaturity: Number(MATURITY) }, pplns: { factor: 2 } },
+    log, spoolPath: join(tmp, `${backend.name}-${name}.spool`), pollMs: 60_000, windowGraceMs: 0,
+  });
+  return {
+    node, db, accounting,
+    statusOf: async (hash) => (await db.query<{ status: string; color: string; reward: string | null }>(
+      "SELECT status, color, reward::text AS reward FROM blocks WHERE hash = $1", [hash]))[0],
+    credits: async (hash) => (await db.query<{ amount: string }>(
+      "SELECT amount::text AS amount FROM ledger WHERE block_hash = $1 ORDER BY id", [hash])).map((r) => BigInt(r.amount)),
+    async close() {
+      await accounting.stop();
+      await client.close();
+      await node.stop();
+    },
+  };
+}
+
+test("node errors that mean 'not placed yet', and when such a block is orphaned", () => {
+  expect(isBlockUnknown(new NodeRpcError("getBlockRewardInfo", `Block ${"a".repeat(64)} doesn't have any merger block.`))).toBe(true);
+  expect(isBlockUnknown(new NodeRpcError("getBlockRewardInfo", `Block ${"a".repeat(64)} not found`))).toBe(true);
+  expect(isBlockUnknown(new NodeRpcError("getBlockRewardInfo", "RPC method not found"))).toBe(false);
+  expect(isBlockUnknown(new Error("socket closed"))).toBe(false);
+  expect(isOrphaned("unknown", 100n, 131n, 30n)).toBe(true);
+  expect(isOrphaned("unknown", 100n, 130n, 30n)).toBe(false);
+  expect(isOrphaned("blue", 100n, 10_000n, 30n)).toBe(false);
+});
+
+for (const backend of backends) {
+  describe(backend.name, () => {
+    test("a block the node never places is orphaned after orphanAfterDaa and pays nothing", async () => {
+      let virtual = BLOCK_DAA + 10n;
+      const r = await rig(backend, "ghost", {
+        getBlockDagInfo: () => dagInfo(virtual),
+        getBlockRewardInfo: (p) => ({ error: `Block ${p.hash} not found` }),
+      });
+      try {
+        const b = block();
+        await r.accounting.sink.recordBlock(b);
+        await r.accounting.trackNow();
+        expect(await r.statusOf(b.hash)).toEqual({ status: "confirming", color: "unknown", reward: null });
+        virtual = BLOCK_DAA + 6_001n;
+        await r.accounting.trackNow();
+        expect(await r.statusOf(b.hash)).toEqual({ status: "orphaned", color: "unknown", reward: null });
+        expect(await r.credits(b.hash)).toEqual([]);
+      } finally {
+        await r.close();
+      }
+    }, 20_000);
+  });
+}
