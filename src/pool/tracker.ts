@@ -34,14 +34,15 @@ export type Verdict = { status: "confirming" } | { status: "red" } | { status: "
 const UNKNOWN: BlockRewardInfo = { blockColor: "unknown", confirmationCount: null, mergingChainBlockHash: null, rewardAmount: null };
 
 /**
- * What the node's reward info means for a block. Blue and deep enough with a known reward is matured;
- * red is final and earns nothing; everything else (unknown, not yet merged, too shallow) waits.
+ * What the node's reward info means for a block. A color is final only at maturity: until then a virtual-chain
+ * reorg can change the merging chain block, and with it the color (at 10 BPS a shallow red can turn blue, and back).
+ * Blue at maturity with a known reward is matured; red at maturity is final and earns nothing; everything else
+ * (unknown, not yet merged, too shallow) waits and is asked again.
  */
 export function judgeRewardInfo(info: BlockRewardInfo, maturity: bigint): Verdict {
+  if (info.confirmationCount === null || info.confirmationCount < maturity) return { status: "confirming" };
   if (info.blockColor === "red") return { status: "red" };
-  if (info.blockColor === "blue" && info.confirmationCount !== null && info.confirmationCount >= maturity && info.rewardAmount !== null) {
-    return { status: "matured", reward: info.rewardAmount };
-  }
+  if (info.blockColor === "blue" && info.rewardAmount !== null) return { status: "matured", reward: info.rewardAmount };
   return { status: "confirming" };
 }
 

@@ -1,5 +1,5 @@
 // The block tracker against a scripted node (real wRPC over a WebSocket) and a real database on both backends:
-// blocks the node never places are orphaned.
+// colors are final only at maturity, and blocks the node never places are orphaned.
 
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -97,6 +97,48 @@ test("node errors that mean 'not placed yet', and when such a block is orphaned"
 
 for (const backend of backends) {
   describe(backend.name, () => {
+    test("a red answer before maturity is not final: the block turns blue at maturity and is credited once", async () => {
+      let answer = rewardInfo("red", 2n);
+      const r = await rig(backend, "reorg", { getBlockDagInfo: () => dagInfo(BLOCK_DAA + 20n), getBlockRewardInfo: () => answer });
+      try {
+        const b = block();
+        await r.accounting.sink.recordShare(share(b.foundAt - 1));
+        await r.accounting.sink.recordBlock(b);
+        await r.accounting.trackNow();
+        expect(await r.statusOf(b.hash)).toEqual({ status: "confirming", color: "red", reward: null });
+        // A virtual-chain reorg: another chain block merges it, and as blue.
+        answer = rewardInfo("blue", MATURITY - 1n, 5_000n);
+        await r.accounting.trackNow();
+        expect(await r.statusOf(b.hash)).toEqual({ status: "confirming", color: "blue", reward: null });
+        answer = rewardInfo("blue", MATURITY, 5_000n);
+        await r.accounting.trackNow();
+        await r.accounting.trackNow();
+        expect(await r.statusOf(b.hash)).toEqual({ status: "credited", color: "blue", reward: "5000" });
+        const credits = await r.credits(b.hash);
+        expect(credits.reduce((a, c) => a + c, 0n)).toBe(5_000n);
+        expect(credits).toEqual([4_950n, 50n]); // the miner's share, then the 1% fee
+        expect(r.node.framesOf("getBlockRewardInfo")).toHaveLength(3);
+      } finally {
+        await r.close();
+      }
+    }, 20_000);
+
+    test("red is final at maturity and pays nothing", async () => {
+      const r = await rig(backend, "red", { getBlockDagInfo: () => dagInfo(BLOCK_DAA + 20n), getBlockRewardInfo: () => rewardInfo("red", MATURITY) });
+      try {
+        const b = block();
+        await r.accounting.sink.recordShare(share(b.foundAt - 1));
+        await r.accounting.sink.recordBlock(b);
+        await r.accounting.trackNow();
+        expect(await r.statusOf(b.hash)).toEqual({ status: "red", color: "red", reward: null });
+        await r.accounting.trackNow();
+        expect(await r.credits(b.hash)).toEqual([]);
+        expect(r.node.framesOf("getBlockRewardInfo")).toHaveLength(1);
+      } finally {
+        await r.close();
+      }
+    }, 20_000);
+
     test("a block the node never places is orphaned after orphanAfterDaa and pays nothing", async () => {
       let virtual = BLOCK_DAA + 10n;
       const r = await rig(backend, "ghost", {
