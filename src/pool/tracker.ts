@@ -64,10 +64,15 @@ export function isOrphaned(color: BlockProgress["color"], blockDaaScore: bigint,
 export class BlockTracker {
   constructor(private readonly o: TrackerOptions) {}
 
-  /** One pass over the open blocks. Errors on one block are logged and retried next pass. */
+  /** One pass over the open blocks. Errors on one block (its window cut or its follow-up) are logged and retried next pass. */
   async pass(): Promise<void> {
     for (const hash of await blocksAwaitingWindow(this.o.db, this.o.windowGraceMs)) {
-      if (await cutWindow(this.o.db, hash, this.o.pplnsFactor)) this.o.log.debug("PPLNS window cut", { hash });
+      // A window that cannot be cut holds back its own block's credit, never the tracking of the others.
+      try {
+        if (await cutWindow(this.o.db, hash, this.o.pplnsFactor)) this.o.log.debug("PPLNS window cut", { hash });
+      } catch (err) {
+        this.o.log.warn("PPLNS window cut failed; will retry", { hash, error: err instanceof Error ? err.message : String(err) });
+      }
     }
     const open = await openBlocks(this.o.db);
     let virtualDaaScore: bigint | null = null;

@@ -1,5 +1,6 @@
 // The block tracker against a scripted node (real wRPC over a WebSocket) and a real database on both backends:
-// colors are final only at maturity, and blocks the node never places are orphaned.
+// colors are final only at maturity, blocks the node never places are orphaned, and one block that keeps
+// failing does not hold up the others.
 
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -134,6 +135,32 @@ for (const backend of backends) {
         await r.accounting.trackNow();
         expect(await r.credits(b.hash)).toEqual([]);
         expect(r.node.framesOf("getBlockRewardInfo")).toHaveLength(1);
+      } finally {
+        await r.close();
+      }
+    }, 20_000);
+
+    test("a block whose window cut keeps failing does not stop the tracking and crediting of the others", async () => {
+      const warnings: string[] = [];
+      const log: Logger = { ...silentLogger, warn: (m, f) => void warnings.push(`${m} ${String(f?.hash)}`), child: () => log };
+      const r = await rig(backend, "isolation", {
+        getBlockDagInfo: () => dagInfo(BLOCK_DAA + 20n), getBlockRewardInfo: () => rewardInfo("blue", MATURITY, 7_000n),
+      }, log);
+      try {
+        // Recorded first, so its cut comes first in every pass; a network difficulty this small has no window.
+        const bad = block({ networkDifficulty: 1e-30 });
+        const good = block();
+        await r.accounting.sink.recordShare(share(good.foundAt - 1));
+        await r.accounting.sink.recordBlock(bad);
+        await r.accounting.sink.recordBlock(good);
+        await r.accounting.trackNow();
+        await r.accounting.trackNow();
+        expect(await r.statusOf(good.hash)).toEqual({ status: "credited", color: "blue", reward: "7000" });
+        expect((await r.credits(good.hash)).reduce((a, c) => a + c, 0n)).toBe(7_000n);
+        // The bad block is followed too, and waits for its window without being paid.
+        expect(await r.statusOf(bad.hash)).toEqual({ status: "matured", color: "blue", reward: "7000" });
+        expect(await r.credits(bad.hash)).toEqual([]);
+        expect(warnings).toContain(`PPLNS window cut failed; will retry ${bad.hash}`);
       } finally {
         await r.close();
       }
