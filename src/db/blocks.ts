@@ -45,12 +45,15 @@ export async function windowOf(q: Queryable, hash: string): Promise<WindowRow[]>
   return rows.map((r) => ({ address: r.address, worker: r.worker, weight: BigInt(r.weight), shareCount: Number(r.share_count) }));
 }
 
-/** Accepted PPLNS blocks recorded more than `graceMs` ago whose window is not cut yet. */
-export async function blocksAwaitingWindow(q: Queryable, graceMs: number): Promise<string[]> {
+/**
+ * Accepted PPLNS blocks whose window is not cut yet, found before `watermarkMs` (unix ms): every share accepted up
+ * to the moment they were found is in the database. found_at and accepted_at are both to_timestamp(ms / 1000.0).
+ */
+export async function blocksAwaitingWindow(q: Queryable, watermarkMs: number): Promise<string[]> {
   const rows = await q.query<{ hash: string }>(
     `SELECT hash FROM blocks WHERE window_cut_at IS NULL AND mode = 'pplns' AND status <> 'rejected'
-       AND recorded_at <= now() - make_interval(secs => $1::float8 / 1000) ORDER BY found_at, hash`,
-    [graceMs],
+       AND found_at < to_timestamp($1 / 1000.0) ORDER BY found_at, hash`,
+    [watermarkMs],
   );
   return rows.map((r) => r.hash);
 }

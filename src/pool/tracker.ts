@@ -24,8 +24,8 @@ export interface TrackerOptions {
   feeBp: bigint;
   poolWallet: string;
   pplnsFactor: number;
-  /** How long after recording a block its PPLNS window is cut (see cutWindow). */
-  windowGraceMs: number;
+  /** Unix ms before which every accepted share is in the database; a block's window is cut once this passes it. */
+  watermark(): number;
   log: Logger;
 }
 
@@ -66,7 +66,7 @@ export class BlockTracker {
 
   /** One pass over the open blocks. Errors on one block (its window cut or its follow-up) are logged and retried next pass. */
   async pass(): Promise<void> {
-    for (const hash of await blocksAwaitingWindow(this.o.db, this.o.windowGraceMs)) {
+    for (const hash of await blocksAwaitingWindow(this.o.db, this.o.watermark())) {
       // A window that cannot be cut holds back its own block's credit, never the tracking of the others.
       try {
         if (await cutWindow(this.o.db, hash, this.o.pplnsFactor)) this.o.log.debug("PPLNS window cut", { hash });

@@ -70,7 +70,7 @@ async function rig(backend: (typeof backends)[number], name: string, script: Scr
   const db = dbs.get(backend.name)!;
   const accounting = await startPoolAccounting({
     db, node: client, config: { treasury: { fee: 1, address: POOL, coinbaseMaturity: Number(MATURITY) }, pplns: { factor: 2 } },
-    log, spoolPath: join(tmp, `${backend.name}-${name}.spool`), pollMs: 60_000, windowGraceMs: 0,
+    log, spoolPath: join(tmp, `${backend.name}-${name}.spool`), pollMs: 60_000,
   });
   return {
     node, db, accounting,
