@@ -65,12 +65,15 @@ export async function windowOf(q: Queryable, hash: string): Promise<WindowRow[]>
   return rows.map((r) => ({ address: r.address, worker: r.worker, weight: BigInt(r.weight), shareCount: Number(r.share_count) }));
 }
 
-/** Accepted PPLNS blocks recorded more than `graceMs` ago whose window is not cut yet. */
-export async function blocksAwaitingWindow(q: Queryable, graceMs: number): Promise<string[]> {
+/**
+ * Accepted PPLNS blocks whose window is not cut yet, found before `watermarkMs` (unix ms): every share accepted up
+ * to the moment they were found is in the database. found_at and accepted_at are both to_timestamp(ms / 1000.0).
+ */
+export async function blocksAwaitingWindow(q: Queryable, watermarkMs: number): Promise<string[]> {
   const rows = await q.query<{ hash: string }>(
     `SELECT hash FROM blocks WHERE window_cut_at IS NULL AND mode = 'pplns' AND status <> 'rejected'
-       AND recorded_at <= now() - make_interval(secs => $1::float8 / 1000) ORDER BY found_at, hash`,
-    [graceMs],
+       AND found_at < to_timestamp($1 / 1000.0) ORDER BY found_at, hash`,
+    [watermarkMs],
   );
   return rows.map((r) => r.hash);
 }
@@ -90,27 +93,15 @@ export interface OpenBlock {
   mode: PortMode;
   status: "confirming" | "matured";
   daaScore: bigint;
-  finderAddress: string;
-  /** Set once a fallback follow matched the block with the coinbase output that pays it. */
-  reward: { amount: bigint; outpoint: string; daaScore: bigint } | null;
 }
 
 /** Blocks still waiting for their color, maturity or credit, oldest first. */
 export async function openBlocks(q: Queryable): Promise<OpenBlock[]> {
-  const rows = await q.query<{
-    hash: string; mode: PortMode; status: "confirming" | "matured"; daa_score: string; finder_address: string;
-    reward: string | null; reward_outpoint: string | null; reward_daa_score: string | null;
-  }>(
-    `SELECT hash, mode, status, daa_score::text AS daa_score, finder_address, reward::text AS reward, reward_outpoint,
-       reward_daa_score::text AS reward_daa_score
+  const rows = await q.query<{ hash: string; mode: PortMode; status: "confirming" | "matured"; daa_score: string }>(
+    `SELECT hash, mode, status, daa_score::text AS daa_score
      FROM blocks WHERE status IN ('confirming', 'matured') ORDER BY found_at, hash`,
   );
-  return rows.map((r) => ({
-    hash: r.hash, mode: r.mode, status: r.status, daaScore: BigInt(r.daa_score), finderAddress: r.finder_address,
-    reward: r.reward_outpoint && r.reward !== null && r.reward_daa_score !== null
-      ? { amount: BigInt(r.reward), outpoint: r.reward_outpoint, daaScore: BigInt(r.reward_daa_score) }
-      : null,
-  }));
+  return rows.map((r) => ({ hash: r.hash, mode: r.mode, status: r.status, daaScore: BigInt(r.daa_score) }));
 }
 
 export interface BlockProgress {
@@ -125,34 +116,12 @@ export type BlockOutcome = { status: "confirming" | "red" | "orphaned" } | { sta
 export async function updateBlockProgress(q: Queryable, hash: string, p: BlockProgress, outcome: BlockOutcome): Promise<void> {
   await q.query(
     `UPDATE blocks SET color = $2, confirmations = $3, merging_block_hash = $4, status = $5,
-       reward = CASE WHEN $5 = 'matured' THEN $6::numeric WHEN $5 = 'confirming' THEN reward END,
+       reward = CASE WHEN $5 = 'matured' THEN $6::numeric END,
        matured_at = CASE WHEN $5 = 'matured' THEN now() ELSE matured_at END, updated_at = now()
      WHERE hash = $1 AND status = 'confirming'`,
     [hash.toLowerCase(), p.color, p.confirmations, p.mergingBlockHash, outcome.status,
       outcome.status === "matured" ? outcome.reward : null],
   );
-}
-
-/** Of these outpoints, the ones some block already claimed as its reward. */
-export async function claimedOutpoints(q: Queryable, outpoints: readonly string[]): Promise<Set<string>> {
-  if (outpoints.length === 0) return new Set();
-  const rows = await q.query<{ reward_outpoint: string }>(
-    "SELECT reward_outpoint FROM blocks WHERE reward_outpoint = ANY($1::text[])", [outpoints]);
-  return new Set(rows.map((r) => r.reward_outpoint));
-}
-
-/** Ties a blue block to the coinbase output that pays it; false if that output is claimed already. */
-export async function claimReward(
-  q: Queryable, hash: string, reward: { amount: bigint; outpoint: string; daaScore: bigint },
-): Promise<boolean> {
-  const rows = await q.query(
-    `UPDATE blocks SET reward = $2, reward_outpoint = $3, reward_daa_score = $4, color = 'blue', updated_at = now()
-     WHERE hash = $1 AND status = 'confirming' AND reward_outpoint IS NULL
-       AND NOT EXISTS (SELECT 1 FROM blocks WHERE reward_outpoint = $3)
-     RETURNING hash`,
-    [hash.toLowerCase(), reward.amount, reward.outpoint, reward.daaScore],
-  );
-  return rows.length === 1;
 }
 
 export interface LockedBlock {

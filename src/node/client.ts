@@ -5,7 +5,7 @@
 import { createLogger, type Logger } from "../common/log.ts";
 import { reconnectDelayMs } from "./backoff.ts";
 import {
-  decodeBlock, decodeBlockColor, decodeBlockDagInfo, decodeBlockRewardInfo, decodeBlockTemplate, decodeFeeEstimate,
+  decodeBlock, decodeBlockDagInfo, decodeBlockRewardInfo, decodeBlockTemplate, decodeFeeEstimate,
   decodeServerInfo, decodeSubmitBlock, decodeTransactionId, decodeTransactionReplacement, decodeUtxosByAddresses,
   decodeVirtualChain,
 } from "./decode.ts";
@@ -192,10 +192,6 @@ export class NodeClient {
   /** The block object of the reply: header (with hash), transactions when asked for, verboseData. */
   getBlock(hash: string, includeTransactions: boolean): Promise<any> {
     return this.typed("getBlock", { hash, includeTransactions }, decodeBlock);
-  }
-
-  getCurrentBlockColor(hash: string): Promise<{ blue: boolean }> {
-    return this.typed("getCurrentBlockColor", { hash }, decodeBlockColor);
   }
 
   getBlockRewardInfo(hash: string): Promise<BlockRewardInfo> {

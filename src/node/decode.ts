@@ -139,10 +139,6 @@ export function decodeBlock(params: unknown): Obj {
   return obj(obj(params, "reply").block, "block");
 }
 
-export function decodeBlockColor(params: unknown): { blue: boolean } {
-  return { blue: bool(obj(params, "reply"), "blue") };
-}
-
 const BLOCK_COLORS: readonly string[] = ["unknown", "blue", "red"] satisfies BlockColor[];
 
 export function decodeBlockRewardInfo(params: unknown): BlockRewardInfo {

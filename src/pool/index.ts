@@ -23,11 +23,6 @@ export interface PoolAccountingOptions {
    * 10 blocks per second, far beyond any merge delay of a block that made it into the DAG.
    */
   orphanAfterDaa?: bigint;
-  /**
-   * Milliseconds between recording a block and cutting its PPLNS window. Default 15,000: longer than a
-   * block submission can keep a share accepted before the block from reaching the recorder.
-   */
-  windowGraceMs?: number;
 }
 
 export interface PoolAccounting {
@@ -52,7 +47,7 @@ export async function startPoolAccounting(o: PoolAccountingOptions): Promise<Poo
 
   const tracker = new BlockTracker({
     db: o.db, node: o.node, maturity: BigInt(o.config.treasury.coinbaseMaturity), orphanAfterDaa: o.orphanAfterDaa ?? 6_000n,
-    feeBp, poolWallet: o.config.treasury.address, pplnsFactor: factor, windowGraceMs: o.windowGraceMs ?? 15_000,
+    feeBp, poolWallet: o.config.treasury.address, pplnsFactor: factor, watermark: () => recorder.watermark(),
     log: o.log.child("blocks"),
   });
   // Passes never overlap: a slow node or database delays the next pass instead of stacking them.

@@ -14,7 +14,8 @@ export function recordFoundBlock(db: Database, block: FoundBlock): Promise<boole
 /**
  * Snapshots the PPLNS window of an accepted PPLNS block: the newest shares accepted up to the moment it was found.
  * Not at once: a share accepted just before the block may still be waiting on its own block submission to the
- * node, so the tracker cuts windows a grace period after recording. Idempotent: a window is cut once.
+ * node, on a slow commit, or in the spool, so the tracker cuts a window only once the share watermark has passed
+ * the block (src/shares/watermark.ts). Idempotent: a window is cut once.
  */
 export async function cutWindow(db: Database, hash: string, pplnsFactor: number): Promise<boolean> {
   return db.transaction(async (tx) => {

@@ -2,14 +2,14 @@
 
 import type { Logger } from "../common/log.ts";
 import type { Database } from "../db/database.ts";
-import { blocksAwaitingWindow, claimedOutpoints, claimReward, openBlocks, updateBlockProgress, type BlockOutcome, type BlockProgress, type OpenBlock } from "../db/blocks.ts";
+import { blocksAwaitingWindow, openBlocks, updateBlockProgress, type BlockOutcome, type BlockProgress } from "../db/blocks.ts";
+import { NodeRpcError } from "../node/errors.ts";
 import type { BlockRewardInfo } from "../node/types.ts";
-import { currentColor, isBlockUnknown, isMethodMissing, outpointKey, pickRewardUtxo, type ColorSource } from "./colorFallback.ts";
 import { creditBlock } from "./credit.ts";
 import { cutWindow } from "./recordBlock.ts";
 
 /** The part of NodeClient the tracker needs. */
-export interface BlockNode extends ColorSource {
+export interface BlockNode {
   getBlockRewardInfo(hash: string): Promise<BlockRewardInfo>;
   getBlockDagInfo(): Promise<{ virtualDaaScore: bigint }>;
 }
@@ -17,15 +17,15 @@ export interface BlockNode extends ColorSource {
 export interface TrackerOptions {
   db: Database;
   node: BlockNode;
-  /** Confirmations (merging chain block's blue-score depth, or DAA depth of the reward output) before a block is paid. */
+  /** Confirmations (the merging chain block's blue-score depth) before a block's color and reward are final. */
   maturity: bigint;
   /** A block the node still cannot place this many DAA scores after its own is orphaned and pays nothing. */
   orphanAfterDaa: bigint;
   feeBp: bigint;
   poolWallet: string;
   pplnsFactor: number;
-  /** How long after recording a block its PPLNS window is cut (see cutWindow). */
-  windowGraceMs: number;
+  /** Unix ms before which every accepted share is in the database; a block's window is cut once this passes it. */
+  watermark(): number;
   log: Logger;
 }
 
@@ -34,15 +34,26 @@ export type Verdict = { status: "confirming" } | { status: "red" } | { status: "
 const UNKNOWN: BlockRewardInfo = { blockColor: "unknown", confirmationCount: null, mergingChainBlockHash: null, rewardAmount: null };
 
 /**
- * What the node's reward info means for a block. Blue and deep enough with a known reward is matured;
- * red is final and earns nothing; everything else (unknown, not yet merged, too shallow) waits.
+ * What the node's reward info means for a block. A color is final only at maturity: until then a virtual-chain
+ * reorg can change the merging chain block, and with it the color (at 10 BPS a shallow red can turn blue, and back).
+ * Blue at maturity with a known reward is matured; red at maturity is final and earns nothing; everything else
+ * (unknown, not yet merged, too shallow) waits and is asked again.
  */
 export function judgeRewardInfo(info: BlockRewardInfo, maturity: bigint): Verdict {
+  if (info.confirmationCount === null || info.confirmationCount < maturity) return { status: "confirming" };
   if (info.blockColor === "red") return { status: "red" };
-  if (info.blockColor === "blue" && info.confirmationCount !== null && info.confirmationCount >= maturity && info.rewardAmount !== null) {
-    return { status: "matured", reward: info.rewardAmount };
-  }
+  if (info.blockColor === "blue" && info.rewardAmount !== null) return { status: "matured", reward: info.rewardAmount };
   return { status: "confirming" };
+}
+
+/**
+ * The node cannot say anything about this block yet: not merged ("…doesn't have any merger block.",
+ * rusty-kaspa service.rs MergerNotFound) or not known at all ("Block … not found"). Such a block keeps
+ * confirming until the tracker gives up on it as orphaned.
+ */
+export function isBlockUnknown(err: unknown): boolean {
+  // "RPC method not found" is not about the block: counting it as unknown would orphan every block in time.
+  return err instanceof NodeRpcError && !/method/i.test(err.message) && /merger block|not found/i.test(err.message);
 }
 
 /** A block no chain block has merged after `orphanAfterDaa` DAA scores never will be (it fell off the DAG). */
@@ -51,15 +62,17 @@ export function isOrphaned(color: BlockProgress["color"], blockDaaScore: bigint,
 }
 
 export class BlockTracker {
-  /** Whether the node answers getBlockRewardInfo; learnt from its first reply. */
-  private hasRewardInfo = true;
-
   constructor(private readonly o: TrackerOptions) {}
 
-  /** One pass over the open blocks. Errors on one block are logged and retried next pass. */
+  /** One pass over the open blocks. Errors on one block (its window cut or its follow-up) are logged and retried next pass. */
   async pass(): Promise<void> {
-    for (const hash of await blocksAwaitingWindow(this.o.db, this.o.windowGraceMs)) {
-      if (await cutWindow(this.o.db, hash, this.o.pplnsFactor)) this.o.log.debug("PPLNS window cut", { hash });
+    for (const hash of await blocksAwaitingWindow(this.o.db, this.o.watermark())) {
+      // A window that cannot be cut holds back its own block's credit, never the tracking of the others.
+      try {
+        if (await cutWindow(this.o.db, hash, this.o.pplnsFactor)) this.o.log.debug("PPLNS window cut", { hash });
+      } catch (err) {
+        this.o.log.warn("PPLNS window cut failed; will retry", { hash, error: err instanceof Error ? err.message : String(err) });
+      }
     }
     const open = await openBlocks(this.o.db);
     let virtualDaaScore: bigint | null = null;
@@ -67,7 +80,7 @@ export class BlockTracker {
       try {
         if (block.status === "confirming") {
           virtualDaaScore ??= (await this.o.node.getBlockDagInfo()).virtualDaaScore;
-          const { progress, verdict } = await this.follow(block, virtualDaaScore);
+          const { progress, verdict } = await this.follow(block.hash);
           const outcome: BlockOutcome = verdict.status === "confirming" &&
             isOrphaned(progress.color, block.daaScore, virtualDaaScore, this.o.orphanAfterDaa) ? { status: "orphaned" } : verdict;
           await updateBlockProgress(this.o.db, block.hash, progress, outcome);
@@ -84,51 +97,16 @@ export class BlockTracker {
     }
   }
 
-  private async follow(block: OpenBlock, virtualDaaScore: bigint): Promise<{ progress: BlockProgress; verdict: Verdict }> {
-    if (this.hasRewardInfo) {
-      let info: BlockRewardInfo;
-      try {
-        info = await this.o.node.getBlockRewardInfo(block.hash);
-      } catch (err) {
-        if (isMethodMissing(err)) {
-          this.hasRewardInfo = false;
-          this.o.log.warn("node has no getBlockRewardInfo; following blocks by color and coinbase outputs instead");
-          return this.followByColor(block, virtualDaaScore);
-        }
-        if (!isBlockUnknown(err)) throw err;
-        info = UNKNOWN;
-      }
-      const progress = { color: info.blockColor, confirmations: info.confirmationCount, mergingBlockHash: info.mergingChainBlockHash };
-      return { progress, verdict: judgeRewardInfo(info, this.o.maturity) };
+  /** What the node says about a block now (rusty-kaspa 2.x getBlockRewardInfo; older nodes are refused at start-up). */
+  private async follow(hash: string): Promise<{ progress: BlockProgress; verdict: Verdict }> {
+    let info: BlockRewardInfo;
+    try {
+      info = await this.o.node.getBlockRewardInfo(hash);
+    } catch (err) {
+      if (!isBlockUnknown(err)) throw err;
+      info = UNKNOWN;
     }
-    return this.followByColor(block, virtualDaaScore);
-  }
-
-  /** Color from getCurrentBlockColor; reward and depth from the coinbase output paying the block (spec §5.3, §6). */
-  private async followByColor(block: OpenBlock, virtualDaaScore: bigint): Promise<{ progress: BlockProgress; verdict: Verdict }> {
-    let reward = block.reward;
-    if (!reward) {
-      const color = await currentColor(this.o.node, block.hash);
-      if (color === "blue") reward = await this.claimRewardOutput(block);
-      if (!reward) {
-        return { progress: { color, confirmations: null, mergingBlockHash: null }, verdict: color === "red" ? { status: "red" } : { status: "confirming" } };
-      }
-    }
-    const confirmations = virtualDaaScore - reward.daaScore;
-    const progress: BlockProgress = { color: "blue", confirmations, mergingBlockHash: null };
-    return { progress, verdict: confirmations >= this.o.maturity ? { status: "matured", reward: reward.amount } : { status: "confirming" } };
-  }
-
-  /** Claims the coinbase output that pays a blue block; null while the node does not show it yet. */
-  private async claimRewardOutput(block: OpenBlock): Promise<OpenBlock["reward"]> {
-    // PPLNS templates pay the pool; SOLO templates pay the finder.
-    const payAddress = block.mode === "solo" ? block.finderAddress : this.o.poolWallet;
-    const entries = await this.o.node.getUtxosByAddresses([payAddress]);
-    const candidates = entries.filter((e) => e.utxoEntry.isCoinbase && e.utxoEntry.blockDaaScore >= block.daaScore);
-    const claimed = await claimedOutpoints(this.o.db, candidates.map(outpointKey));
-    const utxo = pickRewardUtxo(candidates, payAddress, block.daaScore, claimed);
-    if (!utxo) return null;
-    const reward = { amount: utxo.utxoEntry.amount, outpoint: outpointKey(utxo), daaScore: utxo.utxoEntry.blockDaaScore };
-    return (await claimReward(this.o.db, block.hash, reward)) ? reward : null;
+    const progress = { color: info.blockColor, confirmations: info.confirmationCount, mergingBlockHash: info.mergingChainBlockHash };
+    return { progress, verdict: judgeRewardInfo(info, this.o.maturity) };
   }
 }

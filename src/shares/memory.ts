@@ -13,4 +13,9 @@ export class MemoryShareSink implements ShareSink {
   async recordBlock(block: FoundBlock): Promise<void> {
     this.blocks.push(block);
   }
+
+  /** Nothing here cuts PPLNS windows, so nothing needs holding back. */
+  hold(_timestamp: number): () => void {
+    return () => {};
+  }
 }

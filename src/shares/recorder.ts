@@ -8,6 +8,7 @@ import type { Database } from "../db/database.ts";
 import { insertShares, type StoredShare } from "../db/shares.ts";
 import { Spool, type SpoolRecord } from "./spool.ts";
 import type { AcceptedShare, FoundBlock, ShareSink } from "./types.ts";
+import { shareKey, ShareWatermark } from "./watermark.ts";
 
 export interface ShareRecorderOptions {
   db: Database;
@@ -58,6 +59,7 @@ export class ShareRecorder implements ShareSink {
   private spooling = false;
   private nextRetryAt = 0;
   private stopped = false;
+  private readonly mark = new ShareWatermark();
 
   private constructor(opts: ShareRecorderOptions) {
     this.db = opts.db;
@@ -73,6 +75,8 @@ export class ShareRecorder implements ShareSink {
   static async start(opts: ShareRecorderOptions): Promise<ShareRecorder> {
     const r = new ShareRecorder(opts);
     r.spooling = !r.spool.isEmpty;
+    // Shares a previous run spooled were acknowledged: they hold the window watermark until replayed.
+    if (r.spooling) for (const rec of r.spool.read()) if (rec.kind === "share") r.mark.add(shareKey(rec.share), rec.share.timestamp);
     if (r.spooling) await r.tryReplay();
     return r;
   }
@@ -85,7 +89,18 @@ export class ShareRecorder implements ShareSink {
   recordShare(share: AcceptedShare): Promise<void> {
     const problem = shareProblem(share);
     if (problem) return Promise.reject(new Error(problem));
-    return this.enqueue({ kind: "share", share: { ...share, run: this.run } }, false);
+    const stored = { ...share, run: this.run };
+    this.mark.add(shareKey(stored), stored.timestamp);
+    return this.enqueue({ kind: "share", share: stored }, false);
+  }
+
+  hold(timestamp: number): () => void {
+    return this.mark.hold(timestamp);
+  }
+
+  /** Unix ms before which every share accepted (and held) so far is committed to the database (see watermark.ts). */
+  watermark(): number {
+    return this.mark.value();
   }
 
   recordBlock(block: FoundBlock): Promise<void> {
@@ -147,7 +162,11 @@ export class ShareRecorder implements ShareSink {
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       this.log.error("could not make shares durable", { count: batch.length, error: e.message });
-      for (const p of batch) p.reject(e);
+      for (const p of batch) {
+        // Refused to the miner, so owed to nobody: it must not hold the window watermark for ever.
+        if (p.record.kind === "share") this.mark.settled(shareKey(p.record.share));
+        p.reject(e);
+      }
     }
   }
 
@@ -179,7 +198,11 @@ export class ShareRecorder implements ShareSink {
   private async writeToDatabase(records: readonly SpoolRecord[]): Promise<void> {
     let shares: StoredShare[] = [];
     const flushShares = async () => {
-      for (let i = 0; i < shares.length; i += this.maxBatch) await insertShares(this.db, shares.slice(i, i + this.maxBatch));
+      for (let i = 0; i < shares.length; i += this.maxBatch) {
+        const chunk = shares.slice(i, i + this.maxBatch);
+        await insertShares(this.db, chunk);
+        for (const s of chunk) this.mark.settled(shareKey(s));
+      }
       shares = [];
     };
     for (const r of records) {

@@ -38,4 +38,10 @@ export interface FoundBlock {
 export interface ShareSink {
   recordShare(share: AcceptedShare): Promise<void>;
   recordBlock(block: FoundBlock): Promise<void>;
+  /**
+   * Stratum calls this in the same turn as it takes an accepted share's timestamp, and the returned release once
+   * recordShare has it: in between (the share may wait on its own block submission) no PPLNS window may be cut
+   * that the share belongs in.
+   */
+  hold(timestamp: number): () => void;
 }

@@ -299,19 +299,27 @@ export class StratumConnection {
       return this.countInvalid();
     }
     const login = this.login!;
-    // The block goes to the node before anything that could be slow or fail (peers.md bug 4).
-    const block = share.isBlock ? await this.submitBlock(share, login, now) : null;
-    const accepted: AcceptedShare = {
-      address: login.address, worker: login.worker, mode: this.ctx.port.mode, difficulty: share.sent.difficulty,
-      jobId: share.job.id, nonce: share.nonce, timestamp: now,
-    };
-    if (block) {
-      this.ctx.sink.recordBlock(block).catch((err) =>
-        this.ctx.log.error("found block not recorded", { hash: block.hash, error: (err as Error).message }),
-      );
+    // Taken in the same turn as `now`: until recordShare has the share, no PPLNS window it belongs in is cut.
+    const release = this.ctx.sink.hold(now);
+    let recorded: Promise<void>;
+    try {
+      // The block goes to the node before anything that could be slow or fail (peers.md bug 4).
+      const block = share.isBlock ? await this.submitBlock(share, login, now) : null;
+      const accepted: AcceptedShare = {
+        address: login.address, worker: login.worker, mode: this.ctx.port.mode, difficulty: share.sent.difficulty,
+        jobId: share.job.id, nonce: share.nonce, timestamp: now,
+      };
+      if (block) {
+        this.ctx.sink.recordBlock(block).catch((err) =>
+          this.ctx.log.error("found block not recorded", { hash: block.hash, error: (err as Error).message }),
+        );
+      }
+      recorded = this.ctx.sink.recordShare(accepted);
+    } finally {
+      release();
     }
     try {
-      await this.ctx.sink.recordShare(accepted);
+      await recorded;
     } catch (err) {
       // Not durable, so not accepted: free the nonce so the miner's retry is not called a duplicate.
       share.job.submitted.delete(share.nonce);

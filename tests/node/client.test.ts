@@ -75,19 +75,22 @@ describe("requests", () => {
   });
 
   test("a reply of the wrong shape rejects with NodeRpcError naming the field", async () => {
-    const n = node({ getCurrentBlockColor: () => ({ params: { blue: "yes" } }) });
+    const n = node({ getBlockRewardInfo: () => ({ params: { blockColor: true } }) });
     const c = await connected([n.url]);
-    await expect(c.getCurrentBlockColor("00".repeat(32))).rejects.toThrow("malformed getCurrentBlockColor reply: blue is not a boolean");
+    await expect(c.getBlockRewardInfo("00".repeat(32))).rejects.toThrow("malformed getBlockRewardInfo reply: blockColor is not a string");
   });
 
   test("a request the node never answers times out, and the connection keeps working", async () => {
-    const n = node({ getBlockDagInfo: () => "silent", getCurrentBlockColor: () => ({ params: { blue: true } }) });
+    const n = node({
+      getBlockDagInfo: () => "silent",
+      getBlockRewardInfo: () => ({ params: { blockColor: "unknown", confirmationCount: null, mergingChainBlockHash: null, rewardAmount: null } }),
+    });
     const c = await connected([n.url], { requestTimeoutMs: 150 });
     const err = await c.getBlockDagInfo().catch((e) => e);
     expect(err).toBeInstanceOf(NodeTimeoutError);
     expect(err).toBeInstanceOf(NodeUnavailableError);
-    expect(await c.getCurrentBlockColor("ab".repeat(32))).toEqual({ blue: true });
-    expect(n.framesOf("getCurrentBlockColor")[0]!.params).toEqual({ hash: "ab".repeat(32) });
+    expect((await c.getBlockRewardInfo("ab".repeat(32))).blockColor).toBe("unknown");
+    expect(n.framesOf("getBlockRewardInfo")[0]!.params).toEqual({ hash: "ab".repeat(32) });
   });
 
   test("requests while not connected reject with NodeUnavailableError", async () => {

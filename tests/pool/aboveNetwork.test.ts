@@ -47,7 +47,7 @@ for (const backend of backends) {
       });
       const db = await openDatabase(backend);
       const accounting = await startPoolAccounting({
-        db, node, config, log: silentLogger, spoolPath: join(tmp, `${backend.name}.spool`), pollMs: 100, windowGraceMs: 500,
+        db, node, config, log: silentLogger, spoolPath: join(tmp, `${backend.name}.spool`), pollMs: 100,
       });
       let miner: Miner | null = null;
       let stratum: Awaited<ReturnType<typeof startStratum>> | null = null;

@@ -95,7 +95,7 @@ async function startFixture(backend: TestBackend, name: string, nodes: ScriptedN
   // Every test mines the same block from the same template: start empty.
   for (const table of ["ledger", "block_windows", "blocks", "shares", "miners_balance", "wallet_total"]) await db.query(`DELETE FROM ${table}`);
   const accounting = await startPoolAccounting({
-    db, node, config, log: silentLogger, spoolPath: join(tmp, `${backend.name}-${name}.spool`), pollMs: 50, windowGraceMs: 0,
+    db, node, config, log: silentLogger, spoolPath: join(tmp, `${backend.name}-${name}.spool`), pollMs: 50,
   });
   const resubmission = startBlockResubmission({ db, submitter, log: silentLogger, intervalMs: 50 });
   const stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: silentLogger });

@@ -38,7 +38,10 @@ test("reward info verdicts", () => {
   const info = { blockColor: "blue" as const, confirmationCount: 10n, mergingChainBlockHash: "x", rewardAmount: 5n };
   expect(judgeRewardInfo(info, 10n)).toEqual({ status: "matured", reward: 5n });
   expect(judgeRewardInfo(info, 11n)).toEqual({ status: "confirming" });
-  expect(judgeRewardInfo({ ...info, blockColor: "red", rewardAmount: null }, 0n)).toEqual({ status: "red" });
+  expect(judgeRewardInfo({ ...info, blockColor: "red", rewardAmount: null }, 10n)).toEqual({ status: "red" });
+  // A color is final only at maturity: a shallow red may still turn blue after a reorg.
+  expect(judgeRewardInfo({ ...info, blockColor: "red", rewardAmount: null }, 11n)).toEqual({ status: "confirming" });
+  expect(judgeRewardInfo({ ...info, blockColor: "red", confirmationCount: 0n, rewardAmount: null }, 10n)).toEqual({ status: "confirming" });
   expect(judgeRewardInfo({ blockColor: "unknown", confirmationCount: null, mergingChainBlockHash: null, rewardAmount: null }, 0n))
     .toEqual({ status: "confirming" });
 });

@@ -105,7 +105,7 @@ for (const backend of backends) {
       });
       const db = await openDatabase(backend);
       const accounting = await startPoolAccounting({
-        db, node, config, log: silentLogger, spoolPath: join(tmp, `${backend.name}.spool`), pollMs: 100, windowGraceMs: 2_000,
+        db, node, config, log: silentLogger, spoolPath: join(tmp, `${backend.name}.spool`), pollMs: 100,
       });
       const miners: Miner[] = [];
       let stratum: Awaited<ReturnType<typeof startStratum>> | null = null;
