@@ -36,11 +36,14 @@ function decodeBlock(b: JsonObject): FoundBlock {
   if (!/^[0-9a-fA-F]{64}$/.test(hash)) throw new Error("block hash is not 32-byte hex");
   if (typeof b.accepted !== "boolean") throw new Error("block without accepted flag");
   if (b.rejectReason !== null && typeof b.rejectReason !== "string") throw new Error("block reject reason is not text");
-  return {
+  const block: FoundBlock = {
     hash, address: text(b, "address"), worker: text(b, "worker", true), mode: mode(b), daaScore: u64(b, "daaScore"),
     networkDifficulty: positive(b, "networkDifficulty"), accepted: b.accepted, rejectReason: b.rejectReason,
     foundAt: finite(b, "foundAt"),
   };
+  // A block no node answered carries the exact JSON it is resubmitted from.
+  if (b.pendingBlock !== undefined) block.pendingBlock = text(b, "pendingBlock");
+  return block;
 }
 
 function text(o: JsonObject, key: string, emptyOk = false): string {
