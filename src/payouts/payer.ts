@@ -1,0 +1,145 @@
+// One payout cycle: settle the batches already written, then pay every wallet over its threshold from spendable
+// coinbase and change outputs. Nothing is broadcast before its batch (debits, signed bytes, txid, locked inputs)
+// is committed, and an unfinished batch is only ever sent again with the same bytes.
+
+import type { Logger } from "../common/log.ts";
+import { parseJson } from "../common/json.ts";
+import type { Database } from "../db/database.ts";
+import {
+  BalanceChangedError, lockedOutpoints, markAccepted, markBroadcast, ourTxids, pendingBatches, refundBatch, setConflict,
+  unpaidBalances, writeBatch, type PendingBatch,
+} from "../db/payments.ts";
+import { classifyUtxo, spendableUtxos, type PoolUtxo } from "../treasury/holdings.ts";
+import type { TreasuryWatcher } from "../treasury/watcher.ts";
+import { payees, type Payee } from "./threshold.ts";
+import { settle } from "./settle.ts";
+
+export interface PlannedPayout {
+  txid: string;
+  /** The signed transaction as the node's RPC JSON text. */
+  transaction: string;
+  fee: bigint;
+  inputs: { outpoint: string; amount: bigint }[];
+  payees: Payee[];
+}
+
+/** Builds and signs the transactions paying `payees` from `utxos` at `feerate` sompi/gram (pure, src/treasury). */
+export type PayoutPlanner = (payees: Payee[], utxos: PoolUtxo[], feerate: number) => PlannedPayout[];
+
+export interface PayerNode {
+  getFeeEstimate(): Promise<{ normalBuckets: { feerate: number }[]; priorityBucket: { feerate: number } }>;
+  getBlockDagInfo(): Promise<{ sink: string; virtualDaaScore: bigint }>;
+  submitTransaction(tx: object, allowOrphan?: boolean): Promise<string>;
+  /** Transaction ids accepted by the virtual chain since `startHash`. */
+  acceptedTransactionIds(startHash: string): Promise<Set<string>>;
+}
+
+export interface PayerOptions {
+  db: Database;
+  node: PayerNode;
+  watcher: TreasuryWatcher;
+  plan: PayoutPlanner;
+  poolWallet: string;
+  /** payments.thresholdKas in sompi, already raised to the smallest amount the node accepts as an output. */
+  threshold: bigint;
+  maturity: bigint;
+  log: Logger;
+}
+
+/** DAA scores beyond coinbase maturity before a coinbase output is spent: clear of a reorg at the edge. */
+export const MATURITY_MARGIN = 100n;
+/** DAA scores an input must stay spent by someone else before its batch is refunded (~1 minute at 10 BPS). */
+export const CONFLICT_DEPTH = 600n;
+
+export class Payer {
+  constructor(private readonly o: PayerOptions) {}
+
+  async cycle(): Promise<void> {
+    await this.o.watcher.resync();
+    await this.settleAll(await pendingBatches(this.o.db));
+    await this.payDue();
+  }
+
+  /** Settles every pending batch; a node that cannot show the chain leaves them all as they are. */
+  async settleAll(batches: PendingBatch[]): Promise<void> {
+    if (batches.length === 0) return;
+    const oldest = batches[0]!.chainStart;
+    const accepted = await this.o.node.acceptedTransactionIds(oldest);
+    const onChain = new Set(this.o.watcher.snapshot().map((u) => u.transactionId));
+    const view = {
+      isAccepted: (txid: string) => accepted.has(txid) || onChain.has(txid),
+      isUnspent: (outpoint: string) => this.o.watcher.has(outpoint),
+      virtualDaaScore: this.o.watcher.virtualDaaScore,
+    };
+    for (const batch of batches) {
+      const s = settle(batch, view, CONFLICT_DEPTH);
+      const newest = batch.attempts[batch.attempts.length - 1]!;
+      switch (s.kind) {
+        case "accepted":
+          await markAccepted(this.o.db, batch.id, s.txid);
+          this.o.log.info("payout accepted", { batch: batch.id.toString(), txid: s.txid, paid: batch.total.toString() });
+          break;
+        case "conflict-seen":
+          await setConflict(this.o.db, batch.id, s.daaScore);
+          this.o.log.warn("payout inputs spent by another transaction; refunding if it stays so", { batch: batch.id.toString() });
+          break;
+        case "refund":
+          if (await refundBatch(this.o.db, batch.id)) {
+            this.o.log.warn("payout refunded to balances: its inputs were spent elsewhere", { batch: batch.id.toString() });
+          }
+          break;
+        case "rebroadcast":
+          if (s.clearConflict) await setConflict(this.o.db, batch.id, null);
+          await this.broadcast(batch.id, newest.transaction);
+          break;
+        case "wait":
+          break;
+      }
+    }
+  }
+
+  private async payDue(): Promise<void> {
+    const due = payees(await unpaidBalances(this.o.db), this.o.threshold);
+    if (due.length === 0) return;
+    const utxos = this.o.watcher.snapshot();
+    const ours = await ourTxids(this.o.db, [...new Set(utxos.filter((u) => !u.isCoinbase).map((u) => u.transactionId))]);
+    const daa = this.o.watcher.virtualDaaScore;
+    const kind = (u: PoolUtxo) => classifyUtxo(u, (t) => ours.has(t), daa, this.o.maturity, MATURITY_MARGIN);
+    const spendable = spendableUtxos(utxos, kind, await lockedOutpoints(this.o.db));
+    const estimate = await this.o.node.getFeeEstimate();
+    const feerate = estimate.normalBuckets[0]?.feerate ?? estimate.priorityBucket.feerate;
+    const plans = this.o.plan(due.map((d) => d.payee), spendable, feerate);
+    const planned = new Set(plans.flatMap((p) => p.payees.map((x) => x.wallet)));
+    const waiting = due.filter((d) => !planned.has(d.payee.wallet));
+    if (waiting.length > 0) this.o.log.warn("not enough spendable funds for every payout this cycle", { waiting: waiting.length });
+
+    const { sink } = await this.o.node.getBlockDagInfo();
+    const byWallet = new Map(due.map((d) => [d.payee.wallet, d]));
+    for (const plan of plans) {
+      let batchId: bigint;
+      try {
+        batchId = await writeBatch(this.o.db, {
+          chainStart: sink, poolWallet: this.o.poolWallet,
+          attempt: { txid: plan.txid, transaction: plan.transaction, fee: plan.fee, inputs: plan.inputs },
+          items: plan.payees.map((p) => ({ wallet: p.wallet, amount: p.amount, workers: byWallet.get(p.wallet)!.workers })),
+        });
+      } catch (err) {
+        if (!(err instanceof BalanceChangedError)) throw err;
+        this.o.log.warn("balance changed while planning; paying it next cycle", { error: err.message });
+        continue;
+      }
+      this.o.log.info("payout written", { batch: batchId.toString(), txid: plan.txid, wallets: plan.payees.length, fee: plan.fee.toString() });
+      await this.broadcast(batchId, plan.transaction);
+    }
+  }
+
+  /** The verdict is read from the chain later; a submit error here only says this try did not get in. */
+  private async broadcast(batchId: bigint, transaction: string): Promise<void> {
+    try {
+      await this.o.node.submitTransaction(parseJson(transaction) as object);
+    } catch (err) {
+      this.o.log.debug("payout submit not taken; the chain decides", { batch: batchId.toString(), error: (err as Error).message });
+    }
+    await markBroadcast(this.o.db, batchId);
+  }
+}
