@@ -45,6 +45,22 @@ export interface ChainOptions {
 }
 
 const ACCEPTED_KEPT = 100_000;
+/** Chain blocks remembered for getVirtualChainFromBlock. */
+const CHAIN_KEPT = 100_000;
+
+/** A selected-chain block as getVirtualChainFromBlock reports it. */
+export interface ChainRecord {
+  hash: string;
+  blueScore: bigint;
+  /** Ids of the mempool transactions this chain block accepted. */
+  acceptedTransactionIds: string[];
+}
+
+/** calculate_chain_path's answer, from a start block to the sink. */
+export interface ChainPath {
+  removed: string[];
+  added: ChainRecord[];
+}
 
 export class Chain {
   /** DAA score of the block being mined now (virtual). */
@@ -56,6 +72,10 @@ export class Chain {
   blockCount = 0n;
   private readonly pending: AcceptedBlock[] = [];
   private readonly accepted = new Map<string, AcceptedBlock>();
+  /** The selected chain, oldest first; chainAt maps a hash to its position counted from the first block ever. */
+  private readonly chain: ChainRecord[] = [];
+  private chainBase = 0;
+  private readonly chainAt = new Map<string, number>();
 
   constructor(private readonly opts: ChainOptions) {
     this.daaScore = opts.startDaaScore;
@@ -63,6 +83,39 @@ export class Chain {
     this.sinkBlueScore = (opts.startDaaScore * 9n) / 10n;
     this.blueWork = opts.workPerBlock * opts.startDaaScore;
     this.sink = devnetHash("chain", opts.startDaaScore - 1n);
+    this.record({ hash: this.sink, blueScore: this.sinkBlueScore, acceptedTransactionIds: [] });
+  }
+
+  private record(r: ChainRecord): void {
+    this.chainAt.set(r.hash, this.chainBase + this.chain.length);
+    this.chain.push(r);
+    if (this.chain.length > CHAIN_KEPT) {
+      this.chainAt.delete(this.chain.shift()!.hash);
+      this.chainBase++;
+    }
+  }
+
+  /** Records which transactions the latest chain block (from tick) accepted. */
+  setAccepted(hash: string, ids: string[]): void {
+    const at = this.chainAt.get(hash);
+    if (at !== undefined) this.chain[at - this.chainBase]!.acceptedTransactionIds = ids;
+  }
+
+  /** The chain path from `start` to the sink, at most `limit` added blocks. A chain block removes nothing; an
+   * accepted block, off the chain, is removed and the path continues from its selected parent (the sink its
+   * template was built on). Undefined for a hash the devnet does not know. */
+  pathFrom(start: string, limit: number): ChainPath | undefined {
+    let removed: string[] = [];
+    let from = this.chainAt.get(start);
+    const offChain = this.accepted.get(start);
+    if (from === undefined && offChain) {
+      const parents = (offChain.block.header as { parentsByLevel: string[][] }).parentsByLevel;
+      from = this.chainAt.get(parents[0]![0]!);
+      removed = [start];
+    }
+    if (from === undefined) return undefined;
+    const first = from - this.chainBase + 1;
+    return { removed, added: this.chain.slice(first, first + limit) };
   }
 
   /** Accepted blocks waiting for their merger; templates list them as extra parents. */
@@ -107,6 +160,7 @@ export class Chain {
     for (const b of merged) b.merge = { chainBlockHash: block.hash, daaScore: block.daaScore, blueScore: block.blueScore };
     this.sink = block.hash;
     this.sinkBlueScore = block.blueScore;
+    this.record({ hash: block.hash, blueScore: block.blueScore, acceptedTransactionIds: [] });
     this.blueWork += this.opts.workPerBlock * BigInt(1 + blues.length);
     this.daaScore += 1n + BigInt(merged.length);
     this.blockCount++;

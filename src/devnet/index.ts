@@ -31,6 +31,12 @@ export interface Devnet {
   virtualDaaScore(): bigint;
   fund(address: string, amount: bigint, opts?: { mature?: boolean }): { transactionId: string; index: number };
   acceptedBlocks(): ReadonlyArray<{ hash: string; payAddress: string; color: BlockColor; reward: bigint; daaScore: bigint }>;
+  /** Restarts the node as a crash would: every socket drops, the mempool (and its memory of accepted ids) is lost,
+   * and after `downMs` (default 0) it listens again on the same port. Chain and UTXO set survive, as on disk;
+   * the network keeps moving meanwhile. */
+  restart(opts?: { downMs?: number }): Promise<void>;
+  /** How many transactions wait in the mempool. */
+  mempoolSize(): number;
 }
 
 export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
@@ -45,15 +51,16 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
   const log = opts.log ?? silentLogger;
 
   const node = new DevnetNode({ difficulty, redRatio, maturity: BigInt(maturity), seed: opts.seed ?? 1, log });
-  const server = startRpcServer({
+  const listen = (port: number) => startRpcServer({
     host: opts.host ?? "127.0.0.1",
-    port: opts.port ?? DEFAULT_PORT,
+    port,
     log,
     handler: {
       handle: (conn, method, params) => dispatch(node, conn, method, params),
       closed: (conn) => node.subs.remove(conn),
     },
   });
+  let server = listen(opts.port ?? DEFAULT_PORT);
   const timer = setInterval(() => node.tick(), 1000 / bps);
 
   return {
@@ -65,6 +72,13 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     },
     virtualDaaScore: () => node.chain.daaScore,
     fund: (address, amount, o) => node.fund(address, amount, o?.mature ?? true),
+    mempoolSize: () => node.mempool.size(),
+    async restart(o) {
+      await server.stop();
+      node.mempool.clear();
+      await Bun.sleep(o?.downMs ?? 0);
+      server = listen(server.port);
+    },
     acceptedBlocks: () =>
       node.chain.all().map(({ hash, payAddress, color, reward, daaScore }) => ({ hash, payAddress, color, reward, daaScore })),
   };

@@ -5,13 +5,15 @@
 import { BadParams, RpcError } from "./errors.ts";
 import type { DevnetNode } from "./node.ts";
 import { NETWORK_ID, SERVER_VERSION } from "./network.ts";
-import { asObject, readArray, readBool, readBytes, readHash, readString } from "./params.ts";
+import { asObject, readArray, readBool, readBytes, readHash, readString, toU64 } from "./params.ts";
 import type { Connection } from "./server.ts";
 import { parseScope } from "./subscriptions.ts";
 
 type Method = (node: DevnetNode, params: Record<string, unknown>, conn: Connection) => unknown;
 
 const MIN_FEERATE = 100;
+/** getVirtualChainFromBlock's batch: ten mergeset size limits at 10 BPS (rpc/service/src/service.rs). */
+const VIRTUAL_CHAIN_BATCH = 2480;
 
 const METHODS: Record<string, Method> = {
   ping: () => ({}),
@@ -30,7 +32,7 @@ const METHODS: Record<string, Method> = {
 
   getBlockDagInfo: (node) => ({
     network: NETWORK_ID, blockCount: node.chain.blockCount, headerCount: node.chain.blockCount,
-    tipHashes: [node.chain.sink], difficulty: node.opts.difficulty * 2 ** 31, pastMedianTime: Date.now() - 1000,
+    tipHashes: [node.chain.sink], difficulty: node.opts.difficulty * 2 ** 31, pastMedianTime: node.pastMedianTime(),
     virtualParentHashes: [node.chain.sink], pruningPointHash: node.pruningPoint,
     virtualDaaScore: node.chain.daaScore, sink: node.chain.sink,
   }),
@@ -62,7 +64,27 @@ const METHODS: Record<string, Method> = {
   submitTransaction: (node, p) => {
     // allowOrphan is required on the wire but only honoured by a node run with --unsaferpc, which this is not.
     readBool(p, "allowOrphan");
-    return { transactionId: node.mempool.submit(p.transaction) };
+    return { transactionId: node.mempool.submit(p.transaction).id };
+  },
+
+  submitTransactionReplacement: (node, p) => {
+    const { id, replaced } = node.mempool.submit(p.transaction, "mandatory");
+    return { transactionId: id, replacedTransaction: replaced };
+  },
+
+  getVirtualChainFromBlock: (node, p) => {
+    const startHash = readHash(p, "startHash");
+    const includeIds = readBool(p, "includeAcceptedTransactionIds");
+    const minConfirmations = p.minConfirmationCount === undefined || p.minConfirmationCount === null ? 0n : toU64(p.minConfirmationCount, "minConfirmationCount");
+    const path = node.chain.pathFrom(startHash, VIRTUAL_CHAIN_BATCH);
+    if (!path) throw new RpcError(`cannot find header ${startHash}`);
+    // Only chain blocks with more than minConfirmationCount blue score on top of them are reported.
+    const added = minConfirmations > 0n ? path.added.filter((b) => node.chain.sinkBlueScore - b.blueScore > minConfirmations) : path.added;
+    return {
+      removedChainBlockHashes: path.removed,
+      addedChainBlockHashes: added.map((b) => b.hash),
+      acceptedTransactionIds: includeIds ? added.map((b) => ({ acceptingBlockHash: b.hash, acceptedTransactionIds: b.acceptedTransactionIds })) : [],
+    };
   },
 
   getBlock: (node, p) => {

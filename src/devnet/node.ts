@@ -54,7 +54,14 @@ export class DevnetNode {
     // Expected hashes per block = 2^256 / target.
     const workPerBlock = (1n << 256n) / (bitsToTarget(this.bits) + 1n);
     this.chain = new Chain({ startDaaScore: START_DAA_SCORE, redRatio: opts.redRatio, rng: seededRng(opts.seed), workPerBlock, subsidy: SUBSIDY });
-    this.mempool = new Mempool({ utxos: this.utxos, maturity: opts.maturity, daaScore: () => this.chain.daaScore });
+    this.mempool = new Mempool({
+      utxos: this.utxos, maturity: opts.maturity, daaScore: () => this.chain.daaScore, pastMedianTime: () => BigInt(this.pastMedianTime()),
+    });
+  }
+
+  /** Virtual's past median time: the devnet's chain blocks are "now", so a second behind. */
+  pastMedianTime(): number {
+    return Date.now() - 1000;
   }
 
   /** An address the node could not deserialize is BadParams; a valid one of another network is the node's InvalidPrefix. */
@@ -144,6 +151,7 @@ export class DevnetNode {
       diff.added.push(record);
     });
     const txIds = this.mempool.commit(cb.daaScore, diff);
+    this.chain.setAccepted(cb.hash, txIds);
     this.subs.publishUtxos(diff);
     this.subs.publish("VirtualChainChanged", (l) => ({
       removedChainBlockHashes: [],

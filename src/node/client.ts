@@ -6,15 +6,16 @@ import { createLogger, type Logger } from "../common/log.ts";
 import { reconnectDelayMs } from "./backoff.ts";
 import {
   decodeBlock, decodeBlockColor, decodeBlockDagInfo, decodeBlockRewardInfo, decodeBlockTemplate, decodeFeeEstimate,
-  decodeServerInfo, decodeSubmitBlock, decodeTransactionId, decodeUtxosByAddresses,
+  decodeServerInfo, decodeSubmitBlock, decodeTransactionId, decodeTransactionReplacement, decodeUtxosByAddresses,
+  decodeVirtualChain,
 } from "./decode.ts";
 import { NodeRpcError, NodeTimeoutError, NodeUnavailableError } from "./errors.ts";
 import { decodeServerMessage, encodeRequest } from "./framing.ts";
 import { deliver, Subscriptions, type SocketSubscriptions, type Unsubscribe } from "./subscriptions.ts";
 import { withNonce } from "./template.ts";
 import type {
-  BlockDagInfo, BlockRewardInfo, BlockTemplate, FeeEstimate, ServerInfo, SubmitBlockResult, UtxoEntryWithAddress,
-  UtxosChange,
+  BlockDagInfo, BlockRewardInfo, BlockTemplate, FeeEstimate, ServerInfo, SubmitBlockResult, TransactionReplacement,
+  UtxoEntryWithAddress, UtxosChange, VirtualChain,
 } from "./types.ts";
 
 export interface NodeClientOptions {
@@ -174,6 +175,18 @@ export class NodeClient {
   /** Returns the transaction id the node computed. */
   submitTransaction(tx: object, allowOrphan = false): Promise<string> {
     return this.typed("submitTransaction", { transaction: tx, allowOrphan }, decodeTransactionId);
+  }
+
+  /** Replace-by-fee: the node accepts `tx` only if it double spends exactly one mempool transaction at a higher fee rate. */
+  submitTransactionReplacement(tx: object): Promise<TransactionReplacement> {
+    return this.typed("submitTransactionReplacement", { transaction: tx }, decodeTransactionReplacement);
+  }
+
+  /** The selected chain from `startHash` to the sink; minConfirmationCount drops the chain blocks with fewer
+   * confirmations. */
+  getVirtualChainFromBlock(startHash: string, includeAcceptedTransactionIds: boolean, minConfirmationCount?: bigint): Promise<VirtualChain> {
+    const params = { startHash, includeAcceptedTransactionIds, minConfirmationCount: minConfirmationCount ?? null };
+    return this.typed("getVirtualChainFromBlock", params, decodeVirtualChain);
   }
 
   /** The block object of the reply: header (with hash), transactions when asked for, verboseData. */

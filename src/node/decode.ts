@@ -2,9 +2,10 @@
 // as a malformed reply. u64 fields become bigint whatever size the node sent.
 
 import { isJsonObject as isObject, toBigInt } from "../common/json.ts";
+import { parseTransaction } from "../kaspa/tx/parse.ts";
 import type {
   BlockColor, BlockDagInfo, BlockRewardInfo, BlockTemplate, FeeBucket, FeeEstimate, ServerInfo, SubmitBlockResult,
-  UtxoEntryWithAddress, UtxosChange,
+  TransactionReplacement, UtxoEntryWithAddress, UtxosChange, VirtualChain,
 } from "./types.ts";
 
 type Obj = Record<string, unknown>;
@@ -168,6 +169,31 @@ export function decodeFeeEstimate(params: unknown): FeeEstimate {
     normalBuckets: list(e, "normalBuckets", decodeFeeBucket),
     lowBuckets: list(e, "lowBuckets", decodeFeeBucket),
   };
+}
+
+export function decodeVirtualChain(params: unknown): VirtualChain {
+  const p = obj(params, "reply");
+  return {
+    removedChainBlockHashes: strings(p, "removedChainBlockHashes"),
+    addedChainBlockHashes: strings(p, "addedChainBlockHashes"),
+    acceptedTransactionIds: list(p, "acceptedTransactionIds", (v) => {
+      const a = obj(v, "acceptedTransactionIds entry");
+      return { acceptingBlockHash: str(a, "acceptingBlockHash"), acceptedTransactionIds: strings(a, "acceptedTransactionIds") };
+    }),
+  };
+}
+
+/** The replaced transaction is parsed losslessly (u64 as bigint); its storageMass is what the node computed. */
+export function decodeTransactionReplacement(params: unknown): TransactionReplacement {
+  const p = obj(params, "reply");
+  const replaced = obj(p.replacedTransaction, "replacedTransaction");
+  let tx;
+  try {
+    tx = parseTransaction(replaced);
+  } catch (err) {
+    throw new TypeError(`replacedTransaction: ${(err as Error).message}`);
+  }
+  return { transactionId: str(p, "transactionId"), replacedTransaction: { ...tx, storageMass: u64(replaced, "storageMass") } };
 }
 
 /** virtualDaaScoreChangedNotification inner object: {"virtualDaaScore": <u64>}. */

@@ -1,5 +1,7 @@
 // Shapes of node replies after decoding. u64 fields are bigint; the block template stays opaque.
 
+import type { Transaction } from "../kaspa/tx/types.ts";
+
 /**
  * A block template exactly as the node sent it (parseJson output). Fields this code does not know are kept and
  * sent back unchanged by submitBlock; only header.nonce is replaced.
@@ -82,4 +84,23 @@ export interface FeeEstimate {
 export interface UtxosChange {
   added: UtxoEntryWithAddress[];
   removed: UtxoEntryWithAddress[];
+}
+
+export interface AcceptedTransactionIds {
+  acceptingBlockHash: string;
+  acceptedTransactionIds: string[];
+}
+
+/** getVirtualChainFromBlock: the chain path from the start block to the sink. */
+export interface VirtualChain {
+  removedChainBlockHashes: string[];
+  addedChainBlockHashes: string[];
+  /** One entry per added chain block when asked for, else empty. */
+  acceptedTransactionIds: AcceptedTransactionIds[];
+}
+
+/** submitTransactionReplacement: the replacement's id and the transaction it evicted, with the node's storage mass. */
+export interface TransactionReplacement {
+  transactionId: string;
+  replacedTransaction: Transaction & { storageMass: bigint };
 }

@@ -4,7 +4,7 @@ import { bytesToHex, hexToBytes } from "../../src/common/hex.ts";
 import { parseJson } from "../../src/common/json.ts";
 import {
   coinbasePayload, computeMass, minimumFee, parseTransaction, sigHash, SIGHASH_ALL, SIGHASH_ANYONECANPAY, SIGHASH_NONE,
-  SIGHASH_SINGLE, SUBNETWORK_COINBASE, SUBNETWORK_NATIVE, transactionId, verifyInputSignature,
+  SIGHASH_SINGLE, SUBNETWORK_COINBASE, SUBNETWORK_NATIVE, transactionId, verifyInputSignature, checkInputScript, ecdsaSigHash, p2shSigOps,
   type Transaction, type TxInput, type TxOutput, type UtxoEntry,
 } from "../../src/kaspa/tx/index.ts";
 import { devnetBlocks } from "./helpers.ts";
@@ -125,6 +125,42 @@ describe("verifyInputSignature", () => {
     expect(verifyInputSignature(withScript(script.slice(0, -2) + "03"), 0, utxos)).toBe(false); // invalid type
     expect(verifyInputSignature(good, 0, [{ ...utxos[0]!, scriptPublicKey: `000021${pk}02ab` }])).toBe(false); // not P2PK Schnorr
     expect(verifyInputSignature(good, 1, utxos)).toBe(false);
+  });
+});
+
+describe("checkInputScript: the engine's texts for the standard forms", () => {
+  const priv = hexToBytes("b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef");
+  const spk = `000020${bytesToHex(schnorr.getPublicKey(priv))}ac`;
+  const utxos: UtxoEntry[] = [{ amount: 2_000_000_000n, scriptPublicKey: spk, blockDaaScore: 10n, isCoinbase: false }];
+  const withScript = (signatureScript: string, sigOpCount = 1) => tx({
+    inputs: [{ previousOutpoint: { transactionId: "ab".repeat(32), index: 1 }, signatureScript, sequence: 0n, sigOpCount }],
+    outputs: [{ value: 1_999_000_000n, scriptPublicKey: spk }],
+  });
+  const sig = (t: Transaction) => "41" + bytesToHex(schnorr.sign(sigHash(t, 0, utxos), priv, new Uint8Array(32))) + "01";
+
+  test("ECDSA sighash = sha256(sha256(domain) || schnorr sighash) (crypto/hashes hashers.rs incremental vector #3)", () => {
+    const input = Uint8Array.from([1, 5, 199, 126, 44, 71, 32, 82, 139, 122, 217, 43, 48, 52, 112, 40, 209, 180, 83, 139, 231, 72, 48, 136, 48, 168, 226, 133, 7, 60, 4, 160, 205]);
+    expect(bytesToHex(ecdsaSigHash(input))).toBe("49085f99fa0084b5436663f757a5916b1e4290c3321707fb76921ed4e47844ec");
+  });
+
+  test("extra stack items, a non-push signature script, an empty one and a short budget each fail with the engine's text", () => {
+    const t = withScript("");
+    const good = sig(t);
+    expect(checkInputScript(withScript(good), 0, utxos)).toBeNull();
+    expect(checkInputScript(withScript("51" + good), 0, utxos)).toBe("stack contains 1 unexpected items");
+    expect(checkInputScript(withScript(good + "ac"), 0, utxos)).toBe("signature script is not push only");
+    expect(checkInputScript(withScript(""), 0, utxos)).toBe("opcode requires at least 2 but stack has only 1");
+    expect(checkInputScript(withScript(good.slice(0, -2) + "03"), 0, utxos)).toBe("invalid hash type 0x03");
+    expect(checkInputScript(withScript("4c"), 0, utxos)).toBe("opcode requires 1 bytes, but script only has 0 remaining");
+    expect(checkInputScript(withScript(good, 0), 0, utxos)).toBe("script units exceeded the amount committed in the input: used=100000, limit=9999");
+  });
+
+  test("P2SH sig-op counting follows p2sh_sig_scanner: OP_n before CHECKMULTISIG, else 20", () => {
+    const key = "21" + "02".repeat(33);
+    const push = (hex: string) => "4c" + (hex.length / 2).toString(16).padStart(2, "0") + hex;
+    expect(p2shSigOps(hexToBytes(push("52" + key + key + key + "53ae")))).toBe(3);
+    expect(p2shSigOps(hexToBytes(push(key + "ab" + key + "ae")))).toBe(21);
+    expect(p2shSigOps(hexToBytes("4c"))).toBe(0);
   });
 });
 

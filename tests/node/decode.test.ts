@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { parseJson } from "../../src/common/json.ts";
 import {
   decodeBlockDagInfo, decodeBlockTemplate, decodeServerInfo, decodeSubmitBlock, decodeUtxosByAddresses, decodeUtxosChanged,
-  decodeVirtualDaaScore,
+  decodeTransactionReplacement, decodeVirtualChain, decodeVirtualDaaScore,
 } from "../../src/node/decode.ts";
 
 const ENTRY =
@@ -55,5 +55,28 @@ describe("decoders", () => {
     expect(() => decodeServerInfo({ ...info, virtualDaaScore: 1.5 })).toThrow("virtualDaaScore is not an integer");
     expect(() => decodeServerInfo({ ...info, isSynced: 1, virtualDaaScore: 1 })).toThrow("isSynced is not a boolean");
     expect(() => decodeVirtualDaaScore(undefined)).toThrow("VirtualDaaScoreChanged is not an object");
+  });
+
+  test("getVirtualChainFromBlock: rusty-kaspa's shape, a missing list is malformed", () => {
+    const reply = parseJson('{"removedChainBlockHashes":[],"addedChainBlockHashes":["aa"],"acceptedTransactionIds":[{"acceptingBlockHash":"aa","acceptedTransactionIds":["t1","t2"]}]}');
+    expect(decodeVirtualChain(reply)).toEqual({
+      removedChainBlockHashes: [], addedChainBlockHashes: ["aa"], acceptedTransactionIds: [{ acceptingBlockHash: "aa", acceptedTransactionIds: ["t1", "t2"] }],
+    });
+    expect(() => decodeVirtualChain(parseJson('{"removedChainBlockHashes":[],"addedChainBlockHashes":[]}'))).toThrow("acceptedTransactionIds is not a list");
+  });
+
+  test("submitTransactionReplacement: the replaced transaction keeps u64 values exact", () => {
+    const reply = parseJson(
+      '{"transactionId":"t","replacedTransaction":{"version":0,"inputs":[{"previousOutpoint":{"transactionId":"' + "ab".repeat(32) + '","index":1},' +
+      '"signatureScript":"","sequence":18446744073709551615,"sigOpCount":1,"computeBudget":0,"verboseData":null}],' +
+      '"outputs":[{"value":18446744073709551615,"scriptPublicKey":"000020' + "11".repeat(32) + 'ac","verboseData":null,"covenant":null}],' +
+      '"lockTime":0,"subnetworkId":"' + "0".repeat(40) + '","gas":0,"payload":"","storageMass":9007199254740993,"mass":9007199254740993,"verboseData":null}}',
+    );
+    const { transactionId, replacedTransaction: r } = decodeTransactionReplacement(reply);
+    expect(transactionId).toBe("t");
+    expect(r.inputs[0]!.sequence).toBe(18446744073709551615n);
+    expect(r.outputs[0]!.value).toBe(18446744073709551615n);
+    expect(r.storageMass).toBe(9007199254740993n);
+    expect(() => decodeTransactionReplacement({ transactionId: "t", replacedTransaction: { version: 0 } })).toThrow(/^replacedTransaction: /);
   });
 });

@@ -8,12 +8,15 @@ import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { NodeUnavailableError } from "../../src/node/errors.ts";
 import type { BlockTemplate } from "../../src/node/types.ts";
+import { build, fund, KAS, schnorrWallet } from "../devnet/txFixtures.ts";
+import { NodeRpcError } from "../../src/node/errors.ts";
 import { until } from "./scriptedNode.ts";
 
 // Schnorr pubkey 01..20 on devnet (bech32 as in node-rpc.md §9).
 const PAY_ADDRESS = "kaspadev:qqqsyqcyq5rqwzqfpg9scrgwpugpzysnzs23v9ccrydpk8qarc0jqucgkn889";
 /** High enough that a fixed nonce misses the target (chance ~2^-52), so PoW is the only reason to reject. */
 const HARD = 1e6;
+const BOB = "kaspadev:qqqsyqcyq5rqwzqfpg9scrgwpugpzysnzs23v9ccrydpk8qarc0jqucgkn889";
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => void unhandled.push(reason);
@@ -178,5 +181,58 @@ describe("node restart", () => {
     expect(events).toEqual(["disconnected", "connected"]);
     expect((await c.getServerInfo()).networkId).toBe("devnet");
     expect(second.port).toBe(port);
+  });
+});
+
+describe("payer methods through the devnet", () => {
+  const alice = schnorrWallet(1);
+
+  test("getFeeEstimate: the post-Toccata floor of 100 sompi per gram in every bucket", async () => {
+    const c = await connectedClient((await devnet({})).url);
+    const estimate = await c.getFeeEstimate();
+    expect(estimate.priorityBucket.feerate).toBe(100);
+    expect([...estimate.normalBuckets, ...estimate.lowBuckets].every((b) => b.feerate === 100 && b.estimatedSeconds > 0)).toBe(true);
+  });
+
+  test("submitTransactionReplacement and getVirtualChainFromBlock: the replacement confirms, the replaced comes back exact", async () => {
+    // 2 BPS: the submissions below fit between two ticks, so the original is still in the mempool when replaced.
+    const d = await devnet({ bps: 2 });
+    const c = await connectedClient(d.url);
+    const ticks: bigint[] = [];
+    await c.onVirtualDaaScoreChanged((s) => void ticks.push(s));
+    await until(() => ticks.length > 0, 3000, "a tick");
+    const start = (await c.getBlockDagInfo()).sink;
+    const before = ticks.length;
+    await until(() => ticks.length > before, 3000, "a fresh tick");
+    // An amount above 2^53 sompi must survive the round trip as a bigint.
+    const big = 100_000_000n * KAS;
+    const coin = fund(d, alice, big);
+    const original = build([coin], [[BOB, big - KAS], [alice.address, KAS - 300_000n]]);
+    expect(await c.submitTransaction(original.json)).toBe(original.id);
+    await expect(c.submitTransactionReplacement(build([fund(d, alice, 2n * KAS)], [[BOB, KAS]]).json)).rejects.toThrow(
+      /replace by fee found no double spending transaction in the mempool$/,
+    );
+    const replacement = build([coin], [[BOB, big - KAS], [alice.address, KAS - 600_000n]]);
+    const replaced = await c.submitTransactionReplacement(replacement.json);
+    expect(replaced.transactionId).toBe(replacement.id);
+    const { storageMass, ...replacedTx } = replaced.replacedTransaction;
+    expect(replacedTx).toEqual({
+      ...original.tx,
+      inputs: original.tx.inputs.map((i) => ({ ...i, computeBudget: 0 })),
+      outputs: original.tx.outputs.map(({ covenant: _, ...o }) => o), // a null covenant is left out when parsed
+    });
+    expect(replacedTx.outputs[0]!.value).toBe(big - KAS);
+    expect(storageMass).toBeGreaterThan(0n);
+
+    const seen = ticks.length;
+    await until(() => ticks.length > seen + 1, 3000, "two more ticks");
+    const chain = await c.getVirtualChainFromBlock(start, true);
+    expect(chain.removedChainBlockHashes).toEqual([]);
+    expect(chain.acceptedTransactionIds.map((a) => a.acceptingBlockHash)).toEqual(chain.addedChainBlockHashes);
+    const accepted = chain.acceptedTransactionIds.flatMap((a) => a.acceptedTransactionIds);
+    expect(accepted).toContain(replacement.id);
+    expect(accepted).not.toContain(original.id);
+    expect((await c.getVirtualChainFromBlock(start, false, 1_000_000n)).addedChainBlockHashes).toEqual([]);
+    await expect(c.getVirtualChainFromBlock("ab".repeat(32), true)).rejects.toBeInstanceOf(NodeRpcError);
   });
 });

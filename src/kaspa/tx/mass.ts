@@ -73,10 +73,9 @@ function storageMass(tx: Transaction, utxos: UtxoEntry[]): bigint {
   return harmonicOuts > arithmeticIns ? harmonicOuts - arithmeticIns : 0n;
 }
 
-/** Compute, storage and transient mass; all zero for a coinbase. `utxos` are the entries the inputs spend. */
-export function computeMass(tx: Transaction, utxos: UtxoEntry[]): Mass {
-  if (tx.subnetworkId === SUBNETWORK_COINBASE) return { compute: 0n, storage: 0n, transient: 0n };
-  if (utxos.length !== tx.inputs.length) throw new RangeError(`${tx.inputs.length} inputs but ${utxos.length} UTXO entries`);
+/** Compute and transient mass, which need no UTXO context (mass/mod.rs calc_non_contextual_masses); zero for a coinbase. */
+export function nonContextualMass(tx: Transaction): { compute: bigint; transient: bigint } {
+  if (tx.subnetworkId === SUBNETWORK_COINBASE) return { compute: 0n, transient: 0n };
   const size = estimatedSize(tx);
   const scriptPublicKeyBytes = tx.outputs.reduce((n, o) => n + 2n + scriptLength(o.scriptPublicKey), 0n);
   const scriptMass = tx.version >= 1
@@ -84,9 +83,16 @@ export function computeMass(tx: Transaction, utxos: UtxoEntry[]): Mass {
     : tx.inputs.reduce((n, i) => n + BigInt(i.sigOpCount), 0n) * MASS_PER_SIG_OP;
   return {
     compute: size * MASS_PER_TX_BYTE + scriptPublicKeyBytes * MASS_PER_SCRIPT_PUBLIC_KEY_BYTE + scriptMass,
-    storage: storageMass(tx, utxos),
     transient: size * TRANSIENT_BYTE_TO_MASS_FACTOR,
   };
+}
+
+/** Compute, storage and transient mass; all zero for a coinbase. `utxos` are the entries the inputs spend. */
+export function computeMass(tx: Transaction, utxos: UtxoEntry[]): Mass {
+  if (tx.subnetworkId === SUBNETWORK_COINBASE) return { compute: 0n, storage: 0n, transient: 0n };
+  if (utxos.length !== tx.inputs.length) throw new RangeError(`${tx.inputs.length} inputs but ${utxos.length} UTXO entries`);
+  const { compute, transient } = nonContextualMass(tx);
+  return { compute, storage: storageMass(tx, utxos), transient };
 }
 
 /** The node's minimum relay fee: 100 sompi per gram of max(compute, transient normalised to the compute limit
