@@ -25,3 +25,11 @@ export type WasmPowState = InstanceType<Sdk["State"]>;
 export const WasmRpcClient = sdk.RpcClient;
 export type WasmRpcClient = InstanceType<Sdk["RpcClient"]>;
 export const WasmEncoding = sdk.Encoding;
+
+// Transactions, as an independent reference for payout txids and signature hashes.
+export const WasmTransaction = sdk.Transaction;
+export const WasmTransactionInput = sdk.TransactionInput;
+export const WasmTransactionOutput = sdk.TransactionOutput;
+export const WasmScriptPublicKey = sdk.ScriptPublicKey;
+export const WasmUtxoEntries = sdk.UtxoEntries;
+export const WasmSignableTransaction = sdk.SignableTransaction;

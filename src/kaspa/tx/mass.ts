@@ -1,7 +1,6 @@
 // Transaction masses and the minimum relay fee (node-rpc.md §8; rusty-kaspa consensus/core/src/mass/mod.rs,
 // mining/src/mempool/check_transaction_standard.rs).
 
-import { hexToBytes } from "../../common/hex.ts";
 import { U64_MAX } from "../../common/json.ts";
 import { SUBNETWORK_COINBASE, type Transaction, type TxOutput, type UtxoEntry } from "./types.ts";
 
@@ -11,7 +10,7 @@ const MASS_PER_SIG_OP = 1000n;
 const MASS_PER_COMPUTE_BUDGET_UNIT = 100n;
 const TRANSIENT_BYTE_TO_MASS_FACTOR = 4n;
 /** KIP-9 storage mass parameter C = SOMPI_PER_KASPA · 10,000. */
-const STORAGE_MASS_PARAMETER = 10n ** 12n;
+export const STORAGE_MASS_PARAMETER = 10n ** 12n;
 /** Minimum relay fee in sompi per 1000 grams (post-Toccata default). */
 const MINIMUM_RELAY_FEE_PER_KG = 100_000n;
 const MAX_SOMPI = 29_000_000_000n * 100_000_000n;
@@ -38,7 +37,7 @@ function estimatedSize(tx: Transaction): bigint {
 
 /** How many 100-byte storage units a UTXO occupies; 1 for every standard script. */
 function plurality(spkHex: string, hasCovenant: boolean): bigint {
-  const bytes = UTXO_FIXED_BYTES + hexToBytes(spkHex).length - 2 + (hasCovenant ? 32 : 0);
+  const bytes = UTXO_FIXED_BYTES + spkHex.length / 2 - 2 + (hasCovenant ? 32 : 0);
   return BigInt(Math.ceil(bytes / UTXO_UNIT_BYTES));
 }
 
