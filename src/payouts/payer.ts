@@ -5,34 +5,18 @@
 import type { Logger } from "../common/log.ts";
 import { parseJson } from "../common/json.ts";
 import type { Database } from "../db/database.ts";
+import type { NodeClient } from "../node/client.ts";
 import {
   BalanceChangedError, lockedOutpoints, markAccepted, markBroadcast, ourTxids, pendingBatches, refundBatch, setConflict,
   unpaidBalances, writeBatch, type PendingBatch,
 } from "../db/payments.ts";
 import { classifyUtxo, spendableUtxos, type PoolUtxo } from "../treasury/holdings.ts";
 import type { TreasuryWatcher } from "../treasury/watcher.ts";
-import { payees, type Payee } from "./threshold.ts";
-import { settle } from "./settle.ts";
+import { duePayees } from "./due.ts";
+import type { PayoutPlanner } from "./planner.ts";
+import { settle } from "./verdict.ts";
 
-export interface PlannedPayout {
-  txid: string;
-  /** The signed transaction as the node's RPC JSON text. */
-  transaction: string;
-  fee: bigint;
-  inputs: { outpoint: string; amount: bigint }[];
-  payees: Payee[];
-}
-
-/** Builds and signs the transactions paying `payees` from `utxos` at `feerate` sompi/gram (pure, src/treasury). */
-export type PayoutPlanner = (payees: Payee[], utxos: PoolUtxo[], feerate: number) => PlannedPayout[];
-
-export interface PayerNode {
-  getFeeEstimate(): Promise<{ normalBuckets: { feerate: number }[]; priorityBucket: { feerate: number } }>;
-  getBlockDagInfo(): Promise<{ sink: string; virtualDaaScore: bigint }>;
-  submitTransaction(tx: object, allowOrphan?: boolean): Promise<string>;
-  /** Transaction ids accepted by the virtual chain since `startHash`. */
-  acceptedTransactionIds(startHash: string): Promise<Set<string>>;
-}
+export type PayerNode = Pick<NodeClient, "getFeeEstimate" | "getBlockDagInfo" | "submitTransaction" | "getVirtualChainFromBlock">;
 
 export interface PayerOptions {
   db: Database;
@@ -40,8 +24,7 @@ export interface PayerOptions {
   watcher: TreasuryWatcher;
   plan: PayoutPlanner;
   poolWallet: string;
-  /** payments.thresholdKas in sompi, already raised to the smallest amount the node accepts as an output. */
-  threshold: bigint;
+  thresholdKas: number;
   maturity: bigint;
   log: Logger;
 }
@@ -64,7 +47,9 @@ export class Payer {
   async settleAll(batches: PendingBatch[]): Promise<void> {
     if (batches.length === 0) return;
     const oldest = batches[0]!.chainStart;
-    const accepted = await this.o.node.acceptedTransactionIds(oldest);
+    // A reorg past the start lists the blocks it removed, and the chain from the common ancestor as added.
+    const chain = await this.o.node.getVirtualChainFromBlock(oldest, true);
+    const accepted = new Set(chain.acceptedTransactionIds.flatMap((a) => a.acceptedTransactionIds));
     const onChain = new Set(this.o.watcher.snapshot().map((u) => u.transactionId));
     const view = {
       isAccepted: (txid: string) => accepted.has(txid) || onChain.has(txid),
@@ -99,7 +84,7 @@ export class Payer {
   }
 
   private async payDue(): Promise<void> {
-    const due = payees(await unpaidBalances(this.o.db), this.o.threshold);
+    const due = duePayees(await unpaidBalances(this.o.db), this.o.thresholdKas);
     if (due.length === 0) return;
     const utxos = this.o.watcher.snapshot();
     const ours = await ourTxids(this.o.db, [...new Set(utxos.filter((u) => !u.isCoinbase).map((u) => u.transactionId))]);
@@ -109,19 +94,19 @@ export class Payer {
     const estimate = await this.o.node.getFeeEstimate();
     const feerate = estimate.normalBuckets[0]?.feerate ?? estimate.priorityBucket.feerate;
     const plans = this.o.plan(due.map((d) => d.payee), spendable, feerate);
-    const planned = new Set(plans.flatMap((p) => p.payees.map((x) => x.wallet)));
-    const waiting = due.filter((d) => !planned.has(d.payee.wallet));
+    const planned = new Set(plans.flatMap((p) => p.payees.map((x) => x.address)));
+    const waiting = due.filter((d) => !planned.has(d.payee.address));
     if (waiting.length > 0) this.o.log.warn("not enough spendable funds for every payout this cycle", { waiting: waiting.length });
 
     const { sink } = await this.o.node.getBlockDagInfo();
-    const byWallet = new Map(due.map((d) => [d.payee.wallet, d]));
+    const byWallet = new Map(due.map((d) => [d.payee.address, d]));
     for (const plan of plans) {
       let batchId: bigint;
       try {
         batchId = await writeBatch(this.o.db, {
           chainStart: sink, poolWallet: this.o.poolWallet,
           attempt: { txid: plan.txid, transaction: plan.transaction, fee: plan.fee, inputs: plan.inputs },
-          items: plan.payees.map((p) => ({ wallet: p.wallet, amount: p.amount, workers: byWallet.get(p.wallet)!.workers })),
+          items: plan.payees.map((p) => ({ wallet: p.address, amount: p.amount, workers: byWallet.get(p.address)!.workers })),
         });
       } catch (err) {
         if (!(err instanceof BalanceChangedError)) throw err;

@@ -7,15 +7,14 @@ import type { Database } from "../db/database.ts";
 import { acquirePayerLock, type PayerLock } from "../db/payerLock.ts";
 import { formatReconciliation, reconcileTreasury } from "../treasury/position.ts";
 import { TreasuryWatcher, type WalletNode } from "../treasury/watcher.ts";
-import { MATURITY_MARGIN, Payer, type PayerNode, type PayoutPlanner } from "./payer.ts";
+import { MATURITY_MARGIN, Payer, type PayerNode } from "./payer.ts";
+import type { PayoutPlanner } from "./planner.ts";
 
 export interface PayerServiceOptions {
   db: Database;
   node: PayerNode & WalletNode;
   config: Pick<Config, "treasury" | "payments" | "database">;
   plan: PayoutPlanner;
-  /** payments.thresholdKas in sompi, raised to the smallest output the node accepts. */
-  threshold: bigint;
   log: Logger;
   stopped(): boolean;
 }
@@ -33,7 +32,7 @@ export async function startPayerService(o: PayerServiceOptions): Promise<PayerSe
   await watcher.start();
   const maturity = BigInt(o.config.treasury.coinbaseMaturity);
   const payer = new Payer({
-    db: o.db, node: o.node, watcher, plan: o.plan, poolWallet: o.config.treasury.address, threshold: o.threshold, maturity, log: o.log,
+    db: o.db, node: o.node, watcher, plan: o.plan, poolWallet: o.config.treasury.address, thresholdKas: o.config.payments.thresholdKas, maturity, log: o.log,
   });
 
   let running: Promise<void> | null = null;

@@ -5,7 +5,9 @@ export interface PoolUtxo {
   /** "<transactionId>:<index>" */
   outpoint: string;
   transactionId: string;
+  index: number;
   amount: bigint;
+  scriptPublicKey: string;
   blockDaaScore: bigint;
   isCoinbase: boolean;
 }

@@ -13,8 +13,8 @@ const key = (e: UtxoEntryWithAddress) => `${e.outpoint.transactionId}:${e.outpoi
 
 function toPoolUtxo(e: UtxoEntryWithAddress): PoolUtxo {
   return {
-    outpoint: key(e), transactionId: e.outpoint.transactionId, amount: e.utxoEntry.amount,
-    blockDaaScore: e.utxoEntry.blockDaaScore, isCoinbase: e.utxoEntry.isCoinbase,
+    outpoint: key(e), transactionId: e.outpoint.transactionId, index: e.outpoint.index, amount: e.utxoEntry.amount,
+    scriptPublicKey: e.utxoEntry.scriptPublicKey, blockDaaScore: e.utxoEntry.blockDaaScore, isCoinbase: e.utxoEntry.isCoinbase,
   };
 }
 

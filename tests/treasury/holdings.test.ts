@@ -4,7 +4,8 @@ import { expect, test } from "bun:test";
 import { classifyUtxo, reconcile, spendableUtxos, type PoolUtxo } from "../../src/treasury/holdings.ts";
 
 const u = (outpoint: string, amount: bigint, isCoinbase: boolean, blockDaaScore = 0n): PoolUtxo => ({
-  outpoint, transactionId: outpoint.split(":")[0]!, amount, isCoinbase, blockDaaScore,
+  outpoint, transactionId: outpoint.split(":")[0]!, index: Number(outpoint.split(":")[1]), amount, isCoinbase, blockDaaScore,
+  scriptPublicKey: "000020" + "11".repeat(32) + "ac",
 });
 const ours = (t: string) => t === "pay";
 const kindAt = (daa: bigint) => (x: PoolUtxo) => classifyUtxo(x, ours, daa, 1000n, 100n);

@@ -2,8 +2,8 @@
 
 import { expect, test } from "bun:test";
 import type { PendingBatch } from "../../src/db/payments.ts";
-import { commonInputs, settle, type ChainView } from "../../src/payouts/settle.ts";
-import { payees } from "../../src/payouts/threshold.ts";
+import { commonInputs, settle, type ChainView } from "../../src/payouts/verdict.ts";
+import { duePayees } from "../../src/payouts/due.ts";
 
 const attempt = (txid: string, inputs: string[], n = 0) => ({
   txid, attempt: n, transaction: "{}", fee: 1000n, inputs: inputs.map((outpoint) => ({ outpoint, amount: 5n })),
@@ -43,10 +43,11 @@ test("only inputs shared by every attempt prove a conflict", () => {
 });
 
 test("a wallet is due when its whole balance reaches max(pool threshold, its pl= value)", () => {
+  const KAS = 100_000_000n;
   const w = (wallet: string, amounts: bigint[], threshold: bigint | null = null) => ({
     wallet, threshold, total: amounts.reduce((a, b) => a + b, 0n), workers: amounts.map((balance, i) => ({ minerId: `w${i}`, balance })),
   });
-  const due = payees([w("a", [60n, 50n]), w("b", [99n]), w("c", [150n], 200n), w("d", [150n], 50n)], 100n);
-  expect(due.map((d) => d.payee)).toEqual([{ wallet: "a", amount: 110n }, { wallet: "d", amount: 150n }]);
-  expect(due[0]!.workers).toEqual([{ minerId: "w0", balance: 60n }, { minerId: "w1", balance: 50n }]);
+  const due = duePayees([w("a", [6n * KAS, 4n * KAS]), w("b", [10n * KAS - 1n]), w("c", [15n * KAS], 20n * KAS), w("d", [15n * KAS], 5n * KAS)], 10);
+  expect(due.map((d) => d.payee)).toEqual([{ address: "a", amount: 10n * KAS }, { address: "d", amount: 15n * KAS }]);
+  expect(due[0]!.workers).toEqual([{ minerId: "w0", balance: 6n * KAS }, { minerId: "w1", balance: 4n * KAS }]);
 });

@@ -1,0 +1,12 @@
+// Who is due a payout: every wallet whose whole unpaid balance (all its workers) reaches its threshold. Pure.
+
+import type { WalletBalance } from "../db/payments.ts";
+import type { Payee } from "../treasury/plan.ts";
+import { payoutThreshold } from "../treasury/threshold.ts";
+
+/** Wallets at or over max(payments.thresholdKas, their own pl= value, the smallest output the node accepts). */
+export function duePayees(balances: readonly WalletBalance[], thresholdKas: number): { payee: Payee; workers: WalletBalance["workers"] }[] {
+  return balances
+    .filter((b) => b.total >= payoutThreshold(thresholdKas, b.threshold))
+    .map((b) => ({ payee: { address: b.wallet, amount: b.total }, workers: b.workers }));
+}
