@@ -7,7 +7,7 @@ import { openDatabase } from "../db/index.ts";
 import { NodeClient } from "../node/client.ts";
 import { startPayerService } from "../payouts/service.ts";
 import { makePlanner } from "../payouts/planner.ts";
-import { MATURITY_MARGIN } from "../payouts/payer.ts";
+import { maturityMargin, type PayerOptions } from "../payouts/payer.ts";
 import { formatReconciliation, reconcileTreasury } from "../treasury/position.ts";
 import { TreasuryWatcher } from "../treasury/watcher.ts";
 import { waitUntilReady } from "./run.ts";
@@ -53,7 +53,7 @@ export async function runPayer(opts: { configFile?: string }): Promise<number> {
     try {
       const service = await startPayerService({
         db, node, config, plan: makePlanner(key, config), log: log.child("payer"),
-        stopped: () => signalled,
+        stopped: () => signalled, onStep: crashHook(process.env.KASPOOL_PAYER_CRASH_AFTER),
       });
       if (service) {
         log.info("payer running", { pool: config.treasury.address, everyMinutes: config.payments.intervalMinutes });
@@ -72,6 +72,14 @@ export async function runPayer(opts: { configFile?: string }): Promise<number> {
   }
 }
 
+/** The crash tests stop the payer with SIGKILL at one of the points that split a payout. */
+function crashHook(step: string | undefined): PayerOptions["onStep"] {
+  if (!step) return undefined;
+  return (at) => {
+    if (at === step) process.kill(process.pid, "SIGKILL");
+  };
+}
+
 /** Prints the treasury figures; exit 1 when the pool owes more than it holds or holds an unexplained surplus. */
 export async function runTreasury(opts: { configFile?: string }): Promise<number> {
   const config = load(opts.configFile);
@@ -85,7 +93,8 @@ export async function runTreasury(opts: { configFile?: string }): Promise<number
     try {
       const watcher = new TreasuryWatcher(node, config.treasury.address, log);
       await watcher.resync();
-      const r = await reconcileTreasury(db, watcher, BigInt(config.treasury.coinbaseMaturity), MATURITY_MARGIN);
+      const maturity = BigInt(config.treasury.coinbaseMaturity);
+      const r = await reconcileTreasury(db, watcher, maturity, maturityMargin(maturity));
       console.log(`treasury ${config.treasury.address}\n${formatReconciliation(r)}`);
       return r.deficit > 0n || r.surplus > 0n ? 1 : 0;
     } finally {

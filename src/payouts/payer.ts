@@ -27,10 +27,15 @@ export interface PayerOptions {
   thresholdKas: number;
   maturity: bigint;
   log: Logger;
+  /** Called at each point a crash can split a payout (the crash tests stop the process there). */
+  onStep?: (step: PayerStep, batchId: bigint) => void | Promise<void>;
 }
 
-/** DAA scores beyond coinbase maturity before a coinbase output is spent: clear of a reorg at the edge. */
-export const MATURITY_MARGIN = 100n;
+export type PayerStep = "written" | "broadcast" | "accepted";
+
+/** DAA scores beyond coinbase maturity before a coinbase output is spent, so a reorg at the edge cannot undo it. */
+export const maturityMargin = (maturity: bigint) => maturity / 10n;
+
 /** DAA scores an input must stay spent by someone else before its batch is refunded (~1 minute at 10 BPS). */
 export const CONFLICT_DEPTH = 600n;
 
@@ -61,6 +66,7 @@ export class Payer {
       const newest = batch.attempts[batch.attempts.length - 1]!;
       switch (s.kind) {
         case "accepted":
+          await this.o.onStep?.("accepted", batch.id);
           await markAccepted(this.o.db, batch.id, s.txid);
           this.o.log.info("payout accepted", { batch: batch.id.toString(), txid: s.txid, paid: batch.total.toString() });
           break;
@@ -89,7 +95,7 @@ export class Payer {
     const utxos = this.o.watcher.snapshot();
     const ours = await ourTxids(this.o.db, [...new Set(utxos.filter((u) => !u.isCoinbase).map((u) => u.transactionId))]);
     const daa = this.o.watcher.virtualDaaScore;
-    const kind = (u: PoolUtxo) => classifyUtxo(u, (t) => ours.has(t), daa, this.o.maturity, MATURITY_MARGIN);
+    const kind = (u: PoolUtxo) => classifyUtxo(u, (t) => ours.has(t), daa, this.o.maturity, maturityMargin(this.o.maturity));
     const spendable = spendableUtxos(utxos, kind, await lockedOutpoints(this.o.db));
     const estimate = await this.o.node.getFeeEstimate();
     const feerate = estimate.normalBuckets[0]?.feerate ?? estimate.priorityBucket.feerate;
@@ -114,6 +120,7 @@ export class Payer {
         continue;
       }
       this.o.log.info("payout written", { batch: batchId.toString(), txid: plan.txid, wallets: plan.payees.length, fee: plan.fee.toString() });
+      await this.o.onStep?.("written", batchId);
       await this.broadcast(batchId, plan.transaction);
     }
   }
@@ -126,5 +133,6 @@ export class Payer {
       this.o.log.debug("payout submit not taken; the chain decides", { batch: batchId.toString(), error: (err as Error).message });
     }
     await markBroadcast(this.o.db, batchId);
+    await this.o.onStep?.("broadcast", batchId);
   }
 }

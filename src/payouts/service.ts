@@ -7,7 +7,7 @@ import type { Database } from "../db/database.ts";
 import { acquirePayerLock, type PayerLock } from "../db/payerLock.ts";
 import { formatReconciliation, reconcileTreasury } from "../treasury/position.ts";
 import { TreasuryWatcher, type WalletNode } from "../treasury/watcher.ts";
-import { MATURITY_MARGIN, Payer, type PayerNode } from "./payer.ts";
+import { maturityMargin, Payer, type PayerNode, type PayerOptions } from "./payer.ts";
 import type { PayoutPlanner } from "./planner.ts";
 
 export interface PayerServiceOptions {
@@ -17,6 +17,7 @@ export interface PayerServiceOptions {
   plan: PayoutPlanner;
   log: Logger;
   stopped(): boolean;
+  onStep?: PayerOptions["onStep"];
 }
 
 export interface PayerService {
@@ -32,7 +33,7 @@ export async function startPayerService(o: PayerServiceOptions): Promise<PayerSe
   await watcher.start();
   const maturity = BigInt(o.config.treasury.coinbaseMaturity);
   const payer = new Payer({
-    db: o.db, node: o.node, watcher, plan: o.plan, poolWallet: o.config.treasury.address, thresholdKas: o.config.payments.thresholdKas, maturity, log: o.log,
+    db: o.db, node: o.node, watcher, plan: o.plan, poolWallet: o.config.treasury.address, thresholdKas: o.config.payments.thresholdKas, maturity, log: o.log, onStep: o.onStep,
   });
 
   let running: Promise<void> | null = null;
@@ -43,7 +44,7 @@ export async function startPayerService(o: PayerServiceOptions): Promise<PayerSe
       if (!lock) return;
     }
     await payer.cycle();
-    const r = await reconcileTreasury(o.db, watcher, maturity, MATURITY_MARGIN);
+    const r = await reconcileTreasury(o.db, watcher, maturity, maturityMargin(maturity));
     if (r.deficit > 0n || r.surplus > 0n) o.log.warn("treasury does not reconcile", { figures: formatReconciliation(r).replaceAll("\n", "; ") });
   };
   const cycleNow = async () => {
