@@ -6,7 +6,7 @@ import type { Config } from "../config/types.ts";
 import { openDatabase } from "../db/index.ts";
 import { NodeClient } from "../node/client.ts";
 import { startPayerService } from "../payouts/service.ts";
-import { makePlanner } from "../payouts/planner.ts";
+import { makeSigner } from "../payouts/planner.ts";
 import { maturityMargin, type PayerOptions } from "../payouts/payer.ts";
 import { formatReconciliation, reconcileTreasury } from "../treasury/position.ts";
 import { TreasuryWatcher } from "../treasury/watcher.ts";
@@ -52,7 +52,7 @@ export async function runPayer(opts: { configFile?: string }): Promise<number> {
     const db = await openDatabase({ url: config.database.url, embeddedPath: config.database.embeddedPath, log: log.child("db") });
     try {
       const service = await startPayerService({
-        db, node, config, plan: makePlanner(key, config), log: log.child("payer"),
+        db, node, config, signer: makeSigner(key, config), log: log.child("payer"),
         stopped: () => signalled, onStep: crashHook(process.env.KASPOOL_PAYER_CRASH_AFTER),
       });
       if (service) {

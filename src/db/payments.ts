@@ -114,17 +114,17 @@ export interface PendingBatch {
   chainStart: string;
   conflictDaaScore: bigint | null;
   /** Oldest first; the newest is the one broadcast. */
-  attempts: (AttemptRecord & { attempt: number })[];
+  attempts: (AttemptRecord & { attempt: number; createdAt: number })[];
   total: bigint;
 }
 
 export async function pendingBatches(q: Queryable): Promise<PendingBatch[]> {
   const rows = await q.query<{
     id: string; chain_start: string; conflict: string | null; txid: string; attempt: number; transaction: string; fee: string;
-    outpoints: string[]; amounts: string[]; total: string;
+    created_ms: string; outpoints: string[]; amounts: string[]; total: string;
   }>(
     `SELECT b.id::text AS id, b.chain_start, b.conflict_daa_score::text AS conflict, a.txid, a.attempt, a.transaction,
-       a.fee::text AS fee, array_agg(i.outpoint ORDER BY i.outpoint) AS outpoints,
+       a.fee::text AS fee, (extract(epoch FROM a.created_at) * 1000)::bigint::text AS created_ms, array_agg(i.outpoint ORDER BY i.outpoint) AS outpoints,
        array_agg(i.amount::text ORDER BY i.outpoint) AS amounts,
        (SELECT sum(amount)::text FROM payments p WHERE p.batch_id = b.id) AS total
      FROM payment_batches b JOIN payment_attempts a ON a.batch_id = b.id JOIN payment_inputs i ON i.txid = a.txid
@@ -140,7 +140,7 @@ export async function pendingBatches(q: Queryable): Promise<PendingBatch[]> {
       }));
     }
     b.attempts.push({
-      txid: r.txid, attempt: Number(r.attempt), transaction: r.transaction, fee: BigInt(r.fee),
+      txid: r.txid, attempt: Number(r.attempt), transaction: r.transaction, fee: BigInt(r.fee), createdAt: Number(r.created_ms),
       inputs: r.outpoints.map((o, i) => ({ outpoint: o, amount: BigInt(r.amounts[i]!) })),
     });
   }
@@ -166,12 +166,26 @@ export async function markBroadcast(q: Queryable, batchId: bigint): Promise<void
   await q.query("UPDATE payments SET status = 'broadcast', updated_at = now() WHERE batch_id = $1 AND status = 'intent'", [batchId]);
 }
 
-export async function markAccepted(db: Database, batchId: bigint, txid: string): Promise<void> {
+/**
+ * Settles a batch as paid by `txid`. The batch debited the first attempt's fee; when a fee bump is the one
+ * accepted, the pool account pays the difference now, in the same transaction (once: the status guards it).
+ */
+export async function markAccepted(db: Database, batchId: bigint, txid: string, poolWallet: string): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.query(
-      "UPDATE payment_batches SET status = 'accepted', accepted_txid = $2, updated_at = now() WHERE id = $1 AND status = 'pending'",
+    const done = await tx.query(
+      "UPDATE payment_batches SET status = 'accepted', accepted_txid = $2, updated_at = now() WHERE id = $1 AND status = 'pending' RETURNING id",
       [batchId, txid]);
+    if (done.length === 0) return;
     await tx.query("UPDATE payments SET status = 'confirmed', txid = $2, updated_at = now() WHERE batch_id = $1", [batchId, txid]);
+    const [fees] = await tx.query<{ delta: string; payment: string }>(
+      `SELECT ((SELECT fee FROM payment_attempts WHERE txid = $2) - (SELECT fee FROM payment_attempts WHERE batch_id = $1 AND attempt = 0))::text AS delta,
+              (SELECT min(id)::text FROM payments WHERE batch_id = $1) AS payment`, [batchId, txid]);
+    const delta = BigInt(fees!.delta);
+    if (delta === 0n) return;
+    await applyLedger(tx, [{
+      wallet: poolWallet, minerId: POOL_ACCOUNT, amount: -delta, reason: "adjustment", blockHash: null,
+      paymentId: BigInt(fees!.payment), note: `fee bump of payout batch ${batchId}`,
+    }]);
   });
 }
 

@@ -7,24 +7,26 @@ import { parseJson } from "../common/json.ts";
 import type { Database } from "../db/database.ts";
 import type { NodeClient } from "../node/client.ts";
 import {
-  BalanceChangedError, lockedOutpoints, markAccepted, markBroadcast, ourTxids, pendingBatches, refundBatch, setConflict,
+  BalanceChangedError, insertAttempt, lockedOutpoints, markAccepted, markBroadcast, ourTxids, pendingBatches, refundBatch, setConflict,
   unpaidBalances, writeBatch, type PendingBatch,
 } from "../db/payments.ts";
 import { classifyUtxo, spendableUtxos, type PoolUtxo } from "../treasury/holdings.ts";
 import type { TreasuryWatcher } from "../treasury/watcher.ts";
 import { duePayees } from "./due.ts";
-import type { PayoutPlanner } from "./planner.ts";
+import type { PayoutSigner } from "./planner.ts";
 import { settle } from "./verdict.ts";
 
-export type PayerNode = Pick<NodeClient, "getFeeEstimate" | "getBlockDagInfo" | "submitTransaction" | "getVirtualChainFromBlock">;
+export type PayerNode = Pick<NodeClient, "getFeeEstimate" | "getBlockDagInfo" | "submitTransaction" | "submitTransactionReplacement" | "getVirtualChainFromBlock">;
 
 export interface PayerOptions {
   db: Database;
   node: PayerNode;
   watcher: TreasuryWatcher;
-  plan: PayoutPlanner;
+  signer: PayoutSigner;
   poolWallet: string;
   thresholdKas: number;
+  /** A batch not accepted this long is sent again at the node's current feerate (a replacement). */
+  feeBumpMs: number;
   maturity: bigint;
   log: Logger;
   /** Called at each point a crash can split a payout (the crash tests stop the process there). */
@@ -67,7 +69,7 @@ export class Payer {
       switch (s.kind) {
         case "accepted":
           await this.o.onStep?.("accepted", batch.id);
-          await markAccepted(this.o.db, batch.id, s.txid);
+          await markAccepted(this.o.db, batch.id, s.txid, this.o.poolWallet);
           this.o.log.info("payout accepted", { batch: batch.id.toString(), txid: s.txid, paid: batch.total.toString() });
           break;
         case "conflict-seen":
@@ -81,7 +83,7 @@ export class Payer {
           break;
         case "rebroadcast":
           if (s.clearConflict) await setConflict(this.o.db, batch.id, null);
-          await this.broadcast(batch.id, newest.transaction);
+          if (Date.now() - newest.createdAt < this.o.feeBumpMs || !(await this.bump(batch))) await this.broadcast(batch.id, newest.transaction);
           break;
         case "wait":
           break;
@@ -90,16 +92,14 @@ export class Payer {
   }
 
   private async payDue(): Promise<void> {
-    const due = duePayees(await unpaidBalances(this.o.db), this.o.thresholdKas);
+    const due = duePayees(await unpaidBalances(this.o.db), this.o.thresholdKas, this.o.poolWallet);
     if (due.length === 0) return;
     const utxos = this.o.watcher.snapshot();
     const ours = await ourTxids(this.o.db, [...new Set(utxos.filter((u) => !u.isCoinbase).map((u) => u.transactionId))]);
     const daa = this.o.watcher.virtualDaaScore;
     const kind = (u: PoolUtxo) => classifyUtxo(u, (t) => ours.has(t), daa, this.o.maturity, maturityMargin(this.o.maturity));
     const spendable = spendableUtxos(utxos, kind, await lockedOutpoints(this.o.db));
-    const estimate = await this.o.node.getFeeEstimate();
-    const feerate = estimate.normalBuckets[0]?.feerate ?? estimate.priorityBucket.feerate;
-    const plans = this.o.plan(due.map((d) => d.payee), spendable, feerate);
+    const plans = this.o.signer.plan(due.map((d) => d.payee), spendable, await this.feerate());
     const planned = new Set(plans.flatMap((p) => p.payees.map((x) => x.address)));
     const waiting = due.filter((d) => !planned.has(d.payee.address));
     if (waiting.length > 0) this.o.log.warn("not enough spendable funds for every payout this cycle", { waiting: waiting.length });
@@ -123,6 +123,29 @@ export class Payer {
       await this.o.onStep?.("written", batchId);
       await this.broadcast(batchId, plan.transaction);
     }
+  }
+
+  private async feerate(): Promise<number> {
+    const estimate = await this.o.node.getFeeEstimate();
+    return estimate.normalBuckets[0]?.feerate ?? estimate.priorityBucket.feerate;
+  }
+
+  /**
+   * Replaces a stuck batch's newest attempt with one paying the current feerate. The new attempt is written before
+   * it is sent, and spends the very same inputs, so whichever attempt the chain accepts, it is the only one.
+   */
+  private async bump(batch: PendingBatch): Promise<boolean> {
+    const newest = batch.attempts[batch.attempts.length - 1]!;
+    const next = this.o.signer.bump(newest, await this.feerate());
+    if (!next) return false;
+    await insertAttempt(this.o.db, batch.id, newest.attempt + 1, next);
+    this.o.log.info("payout fee bumped", { batch: batch.id.toString(), txid: next.txid, fee: next.fee.toString(), replaces: newest.txid });
+    try {
+      await this.o.node.submitTransactionReplacement(parseJson(next.transaction) as object);
+    } catch (err) {
+      this.o.log.debug("payout replacement not taken; the chain decides", { batch: batch.id.toString(), error: (err as Error).message });
+    }
+    return true;
   }
 
   /** The verdict is read from the chain later; a submit error here only says this try did not get in. */

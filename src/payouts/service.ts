@@ -8,13 +8,13 @@ import { acquirePayerLock, type PayerLock } from "../db/payerLock.ts";
 import { formatReconciliation, reconcileTreasury } from "../treasury/position.ts";
 import { TreasuryWatcher, type WalletNode } from "../treasury/watcher.ts";
 import { maturityMargin, Payer, type PayerNode, type PayerOptions } from "./payer.ts";
-import type { PayoutPlanner } from "./planner.ts";
+import type { PayoutSigner } from "./planner.ts";
 
 export interface PayerServiceOptions {
   db: Database;
   node: PayerNode & WalletNode;
   config: Pick<Config, "treasury" | "payments" | "database">;
-  plan: PayoutPlanner;
+  signer: PayoutSigner;
   log: Logger;
   stopped(): boolean;
   onStep?: PayerOptions["onStep"];
@@ -33,7 +33,7 @@ export async function startPayerService(o: PayerServiceOptions): Promise<PayerSe
   await watcher.start();
   const maturity = BigInt(o.config.treasury.coinbaseMaturity);
   const payer = new Payer({
-    db: o.db, node: o.node, watcher, plan: o.plan, poolWallet: o.config.treasury.address, thresholdKas: o.config.payments.thresholdKas, maturity, log: o.log, onStep: o.onStep,
+    db: o.db, node: o.node, watcher, signer: o.signer, poolWallet: o.config.treasury.address, thresholdKas: o.config.payments.thresholdKas, feeBumpMs: o.config.payments.feeBumpMinutes * 60_000, maturity, log: o.log, onStep: o.onStep,
   });
 
   let running: Promise<void> | null = null;

@@ -17,7 +17,8 @@ export async function reconcileTreasury(db: Database, wallet: WalletView, maturi
   // A pending batch is still in the wallet until one of its inputs is spent; then it is on its way out.
   const inFlight = (await pendingBatches(db))
     .filter((b) => b.attempts.at(-1)!.inputs.every((i) => wallet.has(i.outpoint)))
-    .reduce((sum, b) => sum + b.total + b.attempts.at(-1)!.fee, 0n);
+    // The batch debited its first attempt's fee; a bump's extra is debited only if that bump is accepted.
+    .reduce((sum, b) => sum + b.total + b.attempts[0]!.fee, 0n);
   const utxos = wallet.snapshot();
   const ours = await ourTxids(db, [...new Set(utxos.filter((u) => !u.isCoinbase).map((u) => u.transactionId))]);
   const kind = (u: PoolUtxo) => classifyUtxo(u, (t) => ours.has(t), wallet.virtualDaaScore, maturity, margin);

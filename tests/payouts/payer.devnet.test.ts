@@ -10,7 +10,7 @@ import { applyLedger } from "../../src/db/ledger.ts";
 import { acquirePayerLock } from "../../src/db/payerLock.ts";
 import { startDevnet } from "../../src/devnet/index.ts";
 import { NodeClient } from "../../src/node/client.ts";
-import { makePlanner } from "../../src/payouts/planner.ts";
+import { makeSigner } from "../../src/payouts/planner.ts";
 import { maturityMargin } from "../../src/payouts/payer.ts";
 import { startPayerService } from "../../src/payouts/service.ts";
 import { POOL_ACCOUNT } from "../../src/pool/credit.ts";
@@ -61,11 +61,11 @@ for (const backend of backends) {
 
         const config = {
           treasury: { address: TREASURY, coinbaseMaturity: MATURITY, fee: 1 },
-          payments: { intervalMinutes: 60, thresholdKas: 1 },
+          payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 10 },
           database: { url: backend.url, embeddedPath: backend.embeddedPath },
         };
         const service = await startPayerService({
-          db, node, config, plan: makePlanner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
+          db, node, config, signer: makeSigner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
         });
         expect(service).not.toBeNull();
         try {
@@ -115,7 +115,7 @@ for (const backend of backends) {
 
         // Coins leave behind the payer's back (the key spends the pool's outputs elsewhere): the pool now owes more than
         // it holds. The theft's own change comes back as an output of a transaction that is not ours: external.
-        const [theft] = makePlanner(bytesToHex(TREASURY_KEY), config)([{ address: STRANGER, amount: KAS / 2n }], watcher.snapshot(), 1);
+        const [theft] = makeSigner(bytesToHex(TREASURY_KEY), config).plan([{ address: STRANGER, amount: KAS / 2n }], watcher.snapshot(), 1);
         await node.submitTransaction(JSON.parse(theft!.transaction));
         await until("theft accepted", async () => BigInt(await chainBalance(STRANGER)) === KAS / 2n);
         const after = await reconciled();

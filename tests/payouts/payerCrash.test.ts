@@ -13,7 +13,7 @@ import { openDatabase, type Database } from "../../src/db/database.ts";
 import { applyLedger } from "../../src/db/ledger.ts";
 import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
 import { NodeClient } from "../../src/node/client.ts";
-import { makePlanner } from "../../src/payouts/planner.ts";
+import { makeSigner } from "../../src/payouts/planner.ts";
 import { startPayerService } from "../../src/payouts/service.ts";
 import { createPgliteDatabase, createPostgresDatabase, type TestBackend } from "../db/backends.ts";
 import { WsClient } from "../devnet/wsClient.ts";
@@ -106,12 +106,12 @@ test("a node restart that loses the mempool after the broadcast gets the same tx
     const fundedAt = devnet.virtualDaaScore();
     await until("maturity", async () => devnet.virtualDaaScore() >= fundedAt + 1n);
     const config = {
-      treasury: { address: TREASURY, coinbaseMaturity: 1, fee: 1 }, payments: { intervalMinutes: 60, thresholdKas: 1 },
+      treasury: { address: TREASURY, coinbaseMaturity: 1, fee: 1 }, payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 10 },
       database: { url: null, embeddedPath: backend.embeddedPath },
     };
     let lostFromMempool = false;
     const service = await startPayerService({
-      db, node, config, plan: makePlanner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
+      db, node, config, signer: makeSigner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
       onStep: async (step) => {
         if (step !== "broadcast" || lostFromMempool) return;
         // Between two ticks (2 BPS), so the transaction is still only in the mempool when the node goes down.

@@ -49,7 +49,7 @@ for (const backend of backends) {
       const [total] = await db.query<{ total: string }>("SELECT total::text AS total FROM wallet_total WHERE address = 'kaspa:a'");
       expect(BigInt(total!.total)).toBe(1005n);
 
-      await markAccepted(db, id, attempt("t1").txid);
+      await markAccepted(db, id, attempt("t1").txid, POOL);
       expect(await pendingBatches(db)).toEqual([]);
       expect((await lockedOutpoints(db)).size).toBe(0);
       const [p] = await db.query<{ status: string; txid: string }>("SELECT status, txid FROM payments WHERE batch_id = $1", [id]);

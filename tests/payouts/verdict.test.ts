@@ -6,7 +6,7 @@ import { commonInputs, settle, type ChainView } from "../../src/payouts/verdict.
 import { duePayees } from "../../src/payouts/due.ts";
 
 const attempt = (txid: string, inputs: string[], n = 0) => ({
-  txid, attempt: n, transaction: "{}", fee: 1000n, inputs: inputs.map((outpoint) => ({ outpoint, amount: 5n })),
+  txid, attempt: n, transaction: "{}", fee: 1000n, createdAt: 0, inputs: inputs.map((outpoint) => ({ outpoint, amount: 5n })),
 });
 const batch = (over: Partial<PendingBatch> = {}): PendingBatch => ({
   id: 1n, chainStart: "00".repeat(32), conflictDaaScore: null, total: 100n,
@@ -42,12 +42,12 @@ test("only inputs shared by every attempt prove a conflict", () => {
   expect(settle(b, view({ isUnspent: (o) => o !== "u:0" }), 600n).kind).toBe("conflict-seen");
 });
 
-test("a wallet is due when its whole balance reaches max(pool threshold, its pl= value)", () => {
+test("a wallet is due when its whole balance reaches max(pool threshold, its pl= value); the pool's own address never", () => {
   const KAS = 100_000_000n;
   const w = (wallet: string, amounts: bigint[], threshold: bigint | null = null) => ({
     wallet, threshold, total: amounts.reduce((a, b) => a + b, 0n), workers: amounts.map((balance, i) => ({ minerId: `w${i}`, balance })),
   });
-  const due = duePayees([w("a", [6n * KAS, 4n * KAS]), w("b", [10n * KAS - 1n]), w("c", [15n * KAS], 20n * KAS), w("d", [15n * KAS], 5n * KAS)], 10);
+  const due = duePayees([w("a", [6n * KAS, 4n * KAS]), w("b", [10n * KAS - 1n]), w("c", [15n * KAS], 20n * KAS), w("d", [15n * KAS], 5n * KAS), w("pool", [50n * KAS])], 10, "pool");
   expect(due.map((d) => d.payee)).toEqual([{ address: "a", amount: 10n * KAS }, { address: "d", amount: 15n * KAS }]);
   expect(due[0]!.workers).toEqual([{ minerId: "w0", balance: 6n * KAS }, { minerId: "w1", balance: 4n * KAS }]);
 });
