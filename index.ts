@@ -31,6 +31,14 @@ async function main(argv: string[]): Promise<number> {
         console.error(`config error: ${e.message}`);
         return 2;
       }
+    case "payer": {
+      const { runPayer } = await import("./src/app/payer.ts");
+      return runPayer(command);
+    }
+    case "treasury": {
+      const { runTreasury } = await import("./src/app/payer.ts");
+      return runTreasury(command);
+    }
     case "run": {
       const { runPool } = await import("./src/app/run.ts");
       return runPool(command);

@@ -108,7 +108,7 @@ function logStats(s: StratumStats): void {
 }
 
 /** Mining on an unsynced node, one without a UTXO index or on the wrong network would waste work. */
-async function waitUntilReady(node: NodeClient, config: Config, stopped: () => boolean): Promise<void> {
+export async function waitUntilReady(node: NodeClient, config: Config, stopped: () => boolean): Promise<void> {
   let lastReason = "";
   while (!stopped()) {
     try {

@@ -31,7 +31,7 @@ export const defaults: ConfigInput = {
   api: { host: "127.0.0.1", port: 8080 },
   treasury: { fee: 1, address: DEVNET_POOL_ADDRESS, coinbaseMaturity: 1000 },
   pplns: { factor: 2 },
-  payments: { intervalMinutes: 60, thresholdKas: 10 },
+  payments: { intervalMinutes: 60, thresholdKas: 10, feeBumpMinutes: 10 },
   database: { url: null, embeddedPath: "./data/pglite" },
   pushgateway: null,
   debug: false,

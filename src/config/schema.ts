@@ -72,7 +72,7 @@ export const configSchema = z.strictObject({
     coinbaseMaturity: z.number().int().positive(),
   }),
   pplns: z.strictObject({ factor: positive }),
-  payments: z.strictObject({ intervalMinutes: positive, thresholdKas: positive }),
+  payments: z.strictObject({ intervalMinutes: positive, thresholdKas: positive, feeBumpMinutes: positive }),
   database: z.strictObject({ url: z.string().min(1).nullable(), embeddedPath: z.string().min(1) }),
   pushgateway: z.string().url().nullable(),
   debug: z.boolean(),

@@ -4,7 +4,7 @@
 import { silentLogger, type Logger } from "../common/log.ts";
 import type { BlockColor } from "./chain.ts";
 import { dispatch } from "./methods.ts";
-import { DEFAULT_DIFFICULTY, DEFAULT_PORT } from "./network.ts";
+import { DEFAULT_DIFFICULTY, DEFAULT_PORT, MIN_FEERATE } from "./network.ts";
 import { DevnetNode } from "./node.ts";
 import { startRpcServer } from "./server.ts";
 
@@ -37,6 +37,8 @@ export interface Devnet {
   restart(opts?: { downMs?: number }): Promise<void>;
   /** How many transactions wait in the mempool. */
   mempoolSize(): number;
+  /** Congests the network: fee estimates say `feerate` sompi/gram, and cheaper transactions wait in the mempool. */
+  setMarketFeerate(feerate: number): void;
 }
 
 export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
@@ -73,6 +75,7 @@ export async function startDevnet(opts: DevnetOptions = {}): Promise<Devnet> {
     virtualDaaScore: () => node.chain.daaScore,
     fund: (address, amount, o) => node.fund(address, amount, o?.mature ?? true),
     mempoolSize: () => node.mempool.size(),
+    setMarketFeerate: (feerate) => void (node.marketFeerate = Math.max(feerate, MIN_FEERATE)),
     async restart(o) {
       await server.stop();
       node.mempool.clear();

@@ -195,9 +195,16 @@ export class Mempool {
 
   /** Moves every queued transaction, parents first, into the UTXO set as accepted by a chain block at `daaScore`;
    * an output created and spent within the same block shows in neither side of the diff. Returns the accepted ids. */
-  commit(daaScore: bigint, diff: UtxoDiff): string[] {
-    const ids = [...this.txs.keys()];
-    for (const { id, tx, outputs } of this.txs.values()) {
+  commit(daaScore: bigint, diff: UtxoDiff, minFeerate = 0): string[] {
+    const ids: string[] = [];
+    // Under congestion a transaction below the market feerate waits, and so does any child of one that waits.
+    const waiting = new Set<string>();
+    for (const { id, tx, feerate } of this.txs.values()) {
+      if (feerate < minFeerate || tx.inputs.some((i) => waiting.has(i.previousOutpoint.transactionId))) waiting.add(id);
+      else ids.push(id);
+    }
+    for (const id of ids) {
+      const { tx, outputs } = this.txs.get(id)!;
       for (const input of tx.inputs) {
         const removed = this.opts.utxos.remove(input.previousOutpoint);
         if (!removed) continue;
@@ -216,9 +223,9 @@ export class Mempool {
       });
       this.acceptedIds.add(id);
       if (this.acceptedIds.size > ACCEPTED_IDS_KEPT) this.acceptedIds.delete(this.acceptedIds.values().next().value!);
+      for (const input of tx.inputs) this.spentBy.delete(outpointKey(input.previousOutpoint));
+      this.txs.delete(id);
     }
-    this.txs.clear();
-    this.spentBy.clear();
     return ids;
   }
 }

@@ -11,7 +11,6 @@ import { parseScope } from "./subscriptions.ts";
 
 type Method = (node: DevnetNode, params: Record<string, unknown>, conn: Connection) => unknown;
 
-const MIN_FEERATE = 100;
 /** getVirtualChainFromBlock's batch: ten mergeset size limits at 10 BPS (rpc/service/src/service.rs). */
 const VIRTUAL_CHAIN_BATCH = 2480;
 
@@ -41,11 +40,11 @@ const METHODS: Record<string, Method> = {
   getSink: (node) => ({ sink: node.chain.sink }),
   getSinkBlueScore: (node) => ({ blueScore: node.chain.sinkBlueScore }),
 
-  getFeeEstimate: () => ({
+  getFeeEstimate: (node) => ({
     estimate: {
-      priorityBucket: { feerate: MIN_FEERATE, estimatedSeconds: 0.004 },
-      normalBuckets: [{ feerate: MIN_FEERATE, estimatedSeconds: 0.004 }],
-      lowBuckets: [{ feerate: MIN_FEERATE, estimatedSeconds: 0.004 }],
+      priorityBucket: { feerate: node.marketFeerate, estimatedSeconds: 0.004 },
+      normalBuckets: [{ feerate: node.marketFeerate, estimatedSeconds: 0.004 }],
+      lowBuckets: [{ feerate: node.marketFeerate, estimatedSeconds: 0.004 }],
     },
   }),
 

@@ -8,3 +8,5 @@ export const SERVER_VERSION = "2.0.1";
 export const DEFAULT_PORT = 18610;
 /** A single CPU miner (~100 kH/s) finds a block every few seconds: 2^32·D ≈ 262,144 hashes. */
 export const DEFAULT_DIFFICULTY = 1 / 16384;
+/** The minimum relay feerate after Toccata, sompi per gram (node-rpc.md §8): what fee estimates say when idle. */
+export const MIN_FEERATE = 100;

@@ -16,7 +16,7 @@ import { toU64 } from "./params.ts";
 import { firstDifference } from "./sameBlock.ts";
 import { seededRng } from "./rng.ts";
 import { Subscriptions } from "./subscriptions.ts";
-import { ADDRESS_PREFIX, SERVER_VERSION } from "./network.ts";
+import { ADDRESS_PREFIX, MIN_FEERATE, SERVER_VERSION } from "./network.ts";
 import { buildTemplate, TemplateStore, type RawBlock } from "./templates.ts";
 import { UtxoSet, type UtxoDiff, type UtxoRecord } from "./utxo.ts";
 
@@ -47,6 +47,8 @@ export class DevnetNode {
   private readonly log: Logger;
   private lastTimestamp = 0;
   private fundings = 0;
+  /** sompi/gram a transaction must pay to get into a block: the minimum, or more while the test congests the network. */
+  marketFeerate = MIN_FEERATE;
 
   constructor(readonly opts: NodeOptions) {
     this.log = opts.log;
@@ -165,7 +167,8 @@ export class DevnetNode {
       this.utxos.add(record);
       diff.added.push(record);
     });
-    const txIds = this.mempool.commit(cb.daaScore, diff);
+    // Idle, every valid transaction gets in (the relay minimum is checked on a smaller mass than the feerate's).
+    const txIds = this.mempool.commit(cb.daaScore, diff, this.marketFeerate > MIN_FEERATE ? this.marketFeerate : 0);
     this.chain.setAccepted(cb.hash, txIds);
     this.subs.publishUtxos(diff);
     this.subs.publish("VirtualChainChanged", (l) => ({

@@ -61,3 +61,15 @@ export function requestedDifficulty(password: unknown): number | null {
   const d = Number(m[1]);
   return Number.isFinite(d) && d > 0 ? d : null;
 }
+
+/**
+ * "pl=25" or "x,pl=0.5": the payout minimum the miner asks for, in sompi, or null when none. Parsed from the
+ * decimal text itself (at most 8 decimals), so no amount passes through a float.
+ */
+export function requestedPayoutLimit(password: unknown): bigint | null {
+  if (typeof password !== "string") return null;
+  const m = /(?:^|[,;\s])pl=([0-9]{1,11})(?:\.([0-9]{1,8}))?(?:$|[,;\s])/i.exec(password);
+  if (!m) return null;
+  const sompi = BigInt(m[1]!) * 100_000_000n + BigInt((m[2] ?? "").padEnd(8, "0"));
+  return sompi > 0n ? sompi : null;
+}

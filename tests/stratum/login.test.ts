@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
 import { StratumError } from "../../src/stratum/errors.ts";
-import { parseLogin, requestedDifficulty, sanitizeWorker } from "../../src/stratum/login.ts";
+import { parseLogin, requestedDifficulty, requestedPayoutLimit, sanitizeWorker } from "../../src/stratum/login.ts";
 
 describe("parseLogin", () => {
   test("address.worker", () => {
@@ -52,5 +52,25 @@ describe("requestedDifficulty", () => {
     ["odd=5", null],
   ] as const)("%p → %p", (password, expected) => {
     expect(requestedDifficulty(password)).toBe(expected);
+  });
+});
+
+describe("requestedPayoutLimit", () => {
+  test.each([
+    ["pl=25", 2_500_000_000n],
+    ["x,pl=0.5", 50_000_000n],
+    ["d=4,pl=12.34567891", 1_234_567_891n],
+    ["pl=0.00000001;d=2", 1n],
+    ["pl=99999999999", 9_999_999_999_900_000_000n],
+  ])("%s", (password, expected) => {
+    expect(requestedPayoutLimit(password)).toBe(expected);
+  });
+
+  test.each([["pl=0"], ["pl=1.123456789"], ["pl=-1"], ["pl=abc"], ["xpl=5"], ["pl=1e3"], [""]])("%s is not a limit", (password) => {
+    expect(requestedPayoutLimit(password)).toBeNull();
+  });
+
+  test("not a string", () => {
+    expect(requestedPayoutLimit(5)).toBeNull();
   });
 });

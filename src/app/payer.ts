@@ -1,0 +1,109 @@
+// `index.ts payer`: the only process that holds TREASURY_PRIVATE_KEY. `index.ts treasury`: one reconciliation.
+
+import { createLogger } from "../common/log.ts";
+import { ConfigError, loadConfig } from "../config/load.ts";
+import type { Config } from "../config/types.ts";
+import { openDatabase } from "../db/index.ts";
+import { NodeClient } from "../node/client.ts";
+import { startPayerService } from "../payouts/service.ts";
+import { makeSigner } from "../payouts/planner.ts";
+import { maturityMargin, type PayerOptions } from "../payouts/payer.ts";
+import { formatReconciliation, reconcileTreasury } from "../treasury/position.ts";
+import { TreasuryWatcher } from "../treasury/watcher.ts";
+import { waitUntilReady } from "./run.ts";
+
+const log = createLogger("kaspool");
+
+function load(configFile: string | undefined): Config | null {
+  try {
+    return loadConfig({ file: configFile });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`config error: ${e.message}`);
+    return null;
+  }
+}
+
+export async function runPayer(opts: { configFile?: string }): Promise<number> {
+  const key = process.env.TREASURY_PRIVATE_KEY;
+  if (!key) {
+    console.error("payer: TREASURY_PRIVATE_KEY is not set; the payer signs payouts with the pool wallet's key");
+    return 2;
+  }
+  const config = load(opts.configFile);
+  // Nothing started from here on (a child process, a library reading the environment) may see the key.
+  delete process.env.TREASURY_PRIVATE_KEY;
+  if (!config) return 2;
+  if (!config.database.url) {
+    console.error("payer: needs Postgres (DATABASE_URL); the embedded database belongs to the pool process, and `bun run index.ts --devnet` runs the payer inside it");
+    return 2;
+  }
+  let signalled = false;
+  const signal = new Promise<string>((resolve) => {
+    const on = (name: string) => () => resolve(((signalled = true), name));
+    process.once("SIGINT", on("SIGINT"));
+    process.once("SIGTERM", on("SIGTERM"));
+  });
+  const node = new NodeClient({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("node") });
+  node.start();
+  try {
+    await Promise.race([waitUntilReady(node, config, () => signalled), signal]);
+    if (signalled) return 0;
+    const db = await openDatabase({ url: config.database.url, embeddedPath: config.database.embeddedPath, log: log.child("db") });
+    try {
+      const service = await startPayerService({
+        db, node, config, signer: makeSigner(key, config), log: log.child("payer"),
+        stopped: () => signalled, onStep: crashHook(process.env.KASPOOL_PAYER_CRASH_AFTER),
+      });
+      if (service) {
+        log.info("payer running", { pool: config.treasury.address, everyMinutes: config.payments.intervalMinutes });
+        log.info("payer stopping", { signal: await signal });
+        await service.stop();
+      }
+    } finally {
+      await db.close();
+    }
+    return 0;
+  } catch (e) {
+    log.error("payer failed", { error: e instanceof Error ? e.message : String(e) });
+    return 1;
+  } finally {
+    await node.close();
+  }
+}
+
+/** The crash tests stop the payer with SIGKILL at one of the points that split a payout. */
+function crashHook(step: string | undefined): PayerOptions["onStep"] {
+  if (!step) return undefined;
+  return (at) => {
+    if (at === step) process.kill(process.pid, "SIGKILL");
+  };
+}
+
+/** Prints the treasury figures; exit 1 when the pool owes more than it holds or holds an unexplained surplus. */
+export async function runTreasury(opts: { configFile?: string }): Promise<number> {
+  const config = load(opts.configFile);
+  delete process.env.TREASURY_PRIVATE_KEY;
+  if (!config) return 2;
+  const node = new NodeClient({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("node") });
+  node.start();
+  try {
+    await node.waitConnected(config.node.requestTimeoutMs);
+    const db = await openDatabase({ url: config.database.url, embeddedPath: config.database.embeddedPath });
+    try {
+      const watcher = new TreasuryWatcher(node, config.treasury.address, log);
+      await watcher.resync();
+      const maturity = BigInt(config.treasury.coinbaseMaturity);
+      const r = await reconcileTreasury(db, watcher, maturity, maturityMargin(maturity));
+      console.log(`treasury ${config.treasury.address}\n${formatReconciliation(r)}`);
+      return r.deficit > 0n || r.surplus > 0n ? 1 : 0;
+    } finally {
+      await db.close();
+    }
+  } catch (e) {
+    console.error(`treasury: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  } finally {
+    await node.close();
+  }
+}

@@ -1,0 +1,132 @@
+// The payer against the devnet over WebSocket, on both databases: matured balances over their threshold are paid
+// on chain to the sompi, one under it waits, the ledger and balances agree, the treasury reconciles, and it stops
+// reconciling when coins leave the wallet behind the payer's back. A second payer waits for the lock.
+
+import { afterAll, describe, expect, test } from "bun:test";
+import { bytesToHex } from "../../src/common/hex.ts";
+import { silentLogger } from "../../src/common/log.ts";
+import { openDatabase, type Database } from "../../src/db/database.ts";
+import { applyLedger } from "../../src/db/ledger.ts";
+import { acquirePayerLock } from "../../src/db/payerLock.ts";
+import { startDevnet } from "../../src/devnet/index.ts";
+import { NodeClient } from "../../src/node/client.ts";
+import { makeSigner } from "../../src/payouts/planner.ts";
+import { maturityMargin } from "../../src/payouts/payer.ts";
+import { startPayerService } from "../../src/payouts/service.ts";
+import { POOL_ACCOUNT } from "../../src/pool/credit.ts";
+import { reconcileTreasury } from "../../src/treasury/position.ts";
+import { TreasuryWatcher } from "../../src/treasury/watcher.ts";
+import { testBackends } from "../db/backends.ts";
+import { address, KAS, TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
+
+const backends = await testBackends("payer");
+afterAll(async () => {
+  for (const b of backends) await b.drop();
+});
+
+const MATURITY = 5;
+const A = address(2), B = address(3), C = address(4), STRANGER = address(5);
+
+const credit = (db: Database, wallet: string, minerId: string, amount: bigint) =>
+  applyLedger(db, [{ wallet, minerId, amount, reason: "adjustment", blockHash: null, paymentId: null, note: "test credit" }]);
+const sompi = async (db: Database, sql: string, params: unknown[] = []) =>
+  BigInt((await db.query<{ v: string }>(sql, params))[0]?.v ?? "0");
+
+async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(50);
+  }
+}
+
+for (const backend of backends) {
+  describe(backend.name, () => {
+    test("wallets over the threshold are paid on chain exactly their balance; the ledger, balances and treasury agree", async () => {
+      const devnet = await startDevnet({ port: 0, bps: 20, maturity: MATURITY });
+      const node = new NodeClient({ urls: [devnet.url], requestTimeoutMs: 5_000, log: silentLogger });
+      node.start();
+      const db = await openDatabase(backend);
+      try {
+        await node.waitConnected(5_000);
+        await credit(db, A, "rig1", 2n * KAS);
+        await credit(db, A, "rig2", 3n * KAS / 2n);
+        await credit(db, B, "rig", 12n * KAS);
+        await credit(db, C, "rig", KAS / 2n);
+        await credit(db, TREASURY, POOL_ACCOUNT, KAS);
+        // The wallet holds exactly what the ledger owes, as coinbase outputs.
+        for (const amount of [4n * KAS, 12n * KAS, KAS]) devnet.fund(TREASURY, amount, { mature: false });
+        const fundedAt = devnet.virtualDaaScore();
+        await until("coinbase maturity", async () => devnet.virtualDaaScore() >= fundedAt + BigInt(MATURITY));
+
+        const config = {
+          treasury: { address: TREASURY, coinbaseMaturity: MATURITY, fee: 1 },
+          payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 10 },
+          database: { url: backend.url, embeddedPath: backend.embeddedPath },
+        };
+        const service = await startPayerService({
+          db, node, config, signer: makeSigner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
+        });
+        expect(service).not.toBeNull();
+        try {
+          if (backend.url) {
+            // A second payer on the same database waits instead of paying the same balances.
+            const started = Date.now();
+            const second = await acquirePayerLock(backend.url, silentLogger, () => Date.now() - started > 300, 50);
+            expect(second).toBeNull();
+          }
+          await until("payouts accepted", async () => {
+            await service!.cycleNow();
+            return (await sompi(db, "SELECT count(*)::text AS v FROM payments WHERE status = 'confirmed'")) === 2n;
+          });
+        } finally {
+          await service!.stop();
+        }
+
+        const chainBalance = async (a: string) => (await node.request("getBalanceByAddress", { address: a })).balance;
+        expect(BigInt(await chainBalance(A))).toBe(7n * KAS / 2n);
+        expect(BigInt(await chainBalance(B))).toBe(12n * KAS);
+        expect(BigInt(await chainBalance(C))).toBe(0n);
+        const payments = await db.query<{ wallet: string; amount: string; txid: string }>("SELECT wallet, amount::text AS amount, txid FROM payments ORDER BY payments.amount");
+        expect(payments.map((p) => [p.wallet, BigInt(p.amount)])).toEqual([[A, 7n * KAS / 2n], [B, 12n * KAS]]);
+        expect(payments.every((p) => /^[0-9a-f]{64}$/.test(p.txid))).toBe(true);
+
+        // Balances equal the ledger, per account; paid wallets are at zero, the small one still waits.
+        const mismatches = await db.query(
+          `SELECT b.id FROM miners_balance b LEFT JOIN (SELECT wallet, miner_id, sum(amount) AS s FROM ledger GROUP BY wallet, miner_id) l
+             ON l.wallet = b.wallet AND l.miner_id = b.miner_id WHERE b.balance <> coalesce(l.s, 0)`);
+        expect(mismatches).toEqual([]);
+        expect(await sompi(db, "SELECT sum(balance)::text AS v FROM miners_balance WHERE wallet = ANY($1::text[])", [[A, B]])).toBe(0n);
+        expect(await sompi(db, "SELECT balance::text AS v FROM miners_balance WHERE wallet = $1", [C])).toBe(KAS / 2n);
+        const fee = await sompi(db, "SELECT sum(fee)::text AS v FROM payment_attempts");
+        expect(fee).toBeGreaterThan(0n);
+        expect(await sompi(db, "SELECT balance::text AS v FROM miners_balance WHERE miner_id = $1", [POOL_ACCOUNT])).toBe(KAS - fee);
+        // Earned totals do not drop when paid.
+        expect(await sompi(db, "SELECT total::text AS v FROM wallet_total WHERE address = $1", [B])).toBe(12n * KAS);
+
+        const watcher = new TreasuryWatcher(node, TREASURY, silentLogger);
+        const reconciled = async () => {
+          await watcher.resync();
+          return reconcileTreasury(db, watcher, BigInt(MATURITY), maturityMargin(BigInt(MATURITY)));
+        };
+        const r = await reconciled();
+        expect({ deficit: r.deficit, surplus: r.surplus }).toEqual({ deficit: 0n, surplus: 0n });
+        expect(r.spendable).toBe(KAS / 2n + KAS - fee);
+
+        // Coins leave behind the payer's back (the key spends the pool's outputs elsewhere): the pool now owes more than
+        // it holds. The theft's own change comes back as an output of a transaction that is not ours: external.
+        const [theft] = makeSigner(bytesToHex(TREASURY_KEY), config).plan([{ address: STRANGER, amount: KAS / 2n }], watcher.snapshot(), 1);
+        await node.submitTransaction(JSON.parse(theft!.transaction));
+        await until("theft accepted", async () => BigInt(await chainBalance(STRANGER)) === KAS / 2n);
+        const after = await reconciled();
+        const stolenInputs = theft!.inputs.reduce((sum, i) => sum + i.amount, 0n);
+        expect(after.deficit).toBe(stolenInputs);
+        expect(after.external).toBe(stolenInputs - KAS / 2n - theft!.fee);
+      } finally {
+        await db.close();
+        await node.close();
+        await devnet.stop();
+      }
+    }, 60_000);
+  });
+}

@@ -1,0 +1,151 @@
+// kill -9 of `index.ts payer` at each point that splits a payout (batch committed, broadcast, accepted but not yet
+// marked), then a restart on the same Postgres database: every wallet is paid exactly once, counted on the
+// devnet's chain, and the batch is settled with the txid it was written with. Then a node restart that loses the
+// mempool right after the broadcast: the same bytes go out again.
+
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bytesToHex } from "../../src/common/hex.ts";
+import { silentLogger } from "../../src/common/log.ts";
+import { openDatabase, type Database } from "../../src/db/database.ts";
+import { applyLedger } from "../../src/db/ledger.ts";
+import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
+import { NodeClient } from "../../src/node/client.ts";
+import { makeSigner } from "../../src/payouts/planner.ts";
+import { startPayerService } from "../../src/payouts/service.ts";
+import { createPgliteDatabase, createPostgresDatabase, type TestBackend } from "../db/backends.ts";
+import { WsClient } from "../devnet/wsClient.ts";
+import { address, KAS, TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
+
+const MATURITY = 5;
+const tmp = mkdtempSync(join(tmpdir(), "kaspool-payercrash-"));
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const c of cleanups) await c().catch(() => {});
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(100);
+  }
+}
+
+function payer(configFile: string, databaseUrl: string, crashAfter?: string) {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), DATABASE_URL: databaseUrl, TREASURY_PRIVATE_KEY: bytesToHex(TREASURY_KEY), DEBUG: "" };
+  if (crashAfter) env.KASPOOL_PAYER_CRASH_AFTER = crashAfter;
+  else delete env.KASPOOL_PAYER_CRASH_AFTER;
+  return Bun.spawn(["bun", "run", "index.ts", "payer", "--config", configFile], { env, stdout: "pipe", stderr: "pipe" });
+}
+
+async function scenario(step: "written" | "broadcast" | "accepted", backend: TestBackend, devnet: Devnet, node: NodeClient, db: Database, n: number) {
+  const wallets = [address(100 + n * 2), address(101 + n * 2)];
+  const amounts = [3n * KAS, 5n * KAS];
+  await applyLedger(db, wallets.map((wallet, i) => ({ wallet, minerId: "rig", amount: amounts[i]!, reason: "adjustment", blockHash: null, paymentId: null, note: "test" })));
+  devnet.fund(TREASURY, 9n * KAS, { mature: false });
+  const fundedAt = devnet.virtualDaaScore();
+  await until("maturity", async () => devnet.virtualDaaScore() >= fundedAt + BigInt(MATURITY));
+
+  const file = join(tmp, `config-${step}.json`);
+  writeFileSync(file, JSON.stringify({
+    network: "devnet", node: { urls: [devnet.url] },
+    treasury: { coinbaseMaturity: MATURITY }, payments: { intervalMinutes: 0.01, thresholdKas: 1 },
+  }));
+  const crashing = payer(file, backend.url!, step);
+  cleanups.push(async () => void crashing.kill("SIGKILL"));
+  expect(await crashing.exited).not.toBe(0);
+  expect(crashing.signalCode).toBe("SIGKILL");
+
+  const [batch] = await db.query<{ id: string; txid: string }>(
+    "SELECT b.id::text AS id, a.txid FROM payment_batches b JOIN payment_attempts a ON a.batch_id = b.id ORDER BY b.id DESC LIMIT 1");
+  expect(batch).toBeDefined();
+  const again = payer(file, backend.url!);
+  cleanups.push(async () => void again.kill("SIGKILL"));
+  await until("the batch settled", async () =>
+    (await db.query("SELECT 1 FROM payment_batches WHERE id = $1 AND status = 'accepted'", [batch!.id])).length === 1);
+  again.kill("SIGTERM");
+  expect(await again.exited).toBe(0);
+
+  for (const [i, wallet] of wallets.entries()) {
+    expect(BigInt((await node.request("getBalanceByAddress", { address: wallet })).balance)).toBe(amounts[i]!);
+  }
+  const [settled] = await db.query<{ n: string; txid: string }>(
+    "SELECT count(*)::text AS n, min(accepted_txid) AS txid FROM payment_batches WHERE id >= $1", [batch!.id]);
+  expect(settled).toEqual({ n: "1", txid: batch!.txid });
+}
+
+test("a payer killed after the commit, after the broadcast, or after acceptance pays every wallet exactly once", async () => {
+  const backend = await createPostgresDatabase("payercrash");
+  if (!backend) return;
+  cleanups.push(() => backend.drop());
+  const devnet = await startDevnet({ port: 0, bps: 10, maturity: MATURITY });
+  cleanups.push(() => devnet.stop());
+  const node = new NodeClient({ urls: [devnet.url], requestTimeoutMs: 5_000, log: silentLogger });
+  node.start();
+  cleanups.push(() => node.close());
+  const db = await openDatabase(backend);
+  cleanups.push(() => db.close());
+  let n = 0;
+  for (const step of ["written", "broadcast", "accepted"] as const) await scenario(step, backend, devnet, node, db, n++);
+}, 180_000);
+
+test("a node restart that loses the mempool after the broadcast gets the same txid sent again and paid once", async () => {
+  const backend = createPgliteDatabase();
+  const devnet = await startDevnet({ port: 0, bps: 2, maturity: 1 });
+  const node = new NodeClient({ urls: [devnet.url], requestTimeoutMs: 5_000, log: silentLogger });
+  node.start();
+  const db = await openDatabase(backend);
+  try {
+    const wallet = address(300);
+    await applyLedger(db, [{ wallet, minerId: "rig", amount: 4n * KAS, reason: "adjustment", blockHash: null, paymentId: null, note: "test" }]);
+    devnet.fund(TREASURY, 5n * KAS, { mature: false });
+    const fundedAt = devnet.virtualDaaScore();
+    await until("maturity", async () => devnet.virtualDaaScore() >= fundedAt + 1n);
+    const config = {
+      treasury: { address: TREASURY, coinbaseMaturity: 1, fee: 1 }, payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 10 },
+      database: { url: null, embeddedPath: backend.embeddedPath },
+    };
+    let lostFromMempool = false;
+    const service = await startPayerService({
+      db, node, config, signer: makeSigner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
+      onStep: async (step) => {
+        if (step !== "broadcast" || lostFromMempool) return;
+        // Between two ticks (2 BPS), so the transaction is still only in the mempool when the node goes down.
+        await devnet.restart({ downMs: 100 });
+        lostFromMempool = devnet.mempoolSize() === 0 && BigInt((await rawBalance(devnet, wallet))) === 0n;
+      },
+    });
+    try {
+      await until("accepted", async () => {
+        await service!.cycleNow().catch(() => {});
+        return (await db.query("SELECT 1 FROM payment_batches WHERE status = 'accepted'")).length === 1;
+      });
+    } finally {
+      await service!.stop();
+    }
+    expect(lostFromMempool).toBe(true);
+    const attempts = await db.query<{ txid: string }>("SELECT txid FROM payment_attempts");
+    expect(attempts).toHaveLength(1);
+    const [batch] = await db.query<{ accepted_txid: string }>("SELECT accepted_txid FROM payment_batches");
+    expect(batch!.accepted_txid).toBe(attempts[0]!.txid);
+    expect(BigInt(await rawBalance(devnet, wallet))).toBe(4n * KAS);
+  } finally {
+    await db.close();
+    await node.close();
+    await devnet.stop();
+  }
+}, 60_000);
+
+/** The devnet's balance of an address over a connection of its own (the pool's client may be reconnecting). */
+async function rawBalance(devnet: Devnet, wallet: string): Promise<string> {
+  const c = await WsClient.connect(devnet.url);
+  try {
+    return String((await c.call("getBalanceByAddress", { address: wallet })).balance);
+  } finally {
+    c.close();
+  }
+}
