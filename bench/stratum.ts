@@ -50,6 +50,8 @@ function benchConfig(): Config {
       maxConnectionsPerIp: 100_000,
       idleTimeoutSeconds: 3600,
       ban: { ...defaults.stratum.ban, enabled: false },
+      // The generator floods on purpose: the per-connection cap would close it.
+      shareRateCap: { ...defaults.stratum.shareRateCap, fixedSharesPerMinute: 1e12 },
     },
   });
   const problem = checkSemantics(config);

@@ -36,12 +36,14 @@ export interface ValidShare {
 export const JOB_SEARCH_DEPTH = 8;
 
 /**
- * Accepted nonces one job remembers for duplicate detection (~85 bytes each: ~5.5 MB for a full job). Far above
+ * Accepted nonces one job remembers for duplicate detection (~85 bytes each: ~22 MB for a full job). Far above
  * honest use: 20,000 connections at 20 shares a minute send ~6,700 shares a second, ~670 on a job that is the
- * newest for 100 ms at 10 BPS. A full job refuses further shares (21) rather than forget one, since a forgotten
- * nonce could be credited twice; blocks are still taken.
+ * newest for 100 ms at 10 BPS; the headroom covers a job that stays newest for seconds (a stalled node, the 2-second
+ * templates of bench/stratum.ts at 50,000 shares/s). Out of reach at a mainnet difficulty floor: 2^18 shares of
+ * difficulty 256 in a job's life is a third of the network's hashrate. A full job refuses further shares (21)
+ * rather than forget one, since a forgotten nonce could be credited twice; blocks are still taken.
  */
-export const MAX_ACCEPTED_PER_JOB = 65_536;
+export const MAX_ACCEPTED_PER_JOB = 262_144;
 
 /** [worker, jobId, nonce], or the 5-parameter layout [worker, jobId, extranonce2, ntime, nonce] (spec §3.7). */
 function nonceParam(params: unknown[]): unknown {
