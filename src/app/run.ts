@@ -10,6 +10,8 @@ import { startDevnet } from "../devnet/index.ts";
 import { BlockSubmitter } from "../node/blockSubmitter.ts";
 import { NodeClient } from "../node/client.ts";
 import { checkNodeReady } from "../node/readiness.ts";
+import { makeSigner } from "../payouts/planner.ts";
+import { startPayerService } from "../payouts/service.ts";
 import { startPoolAccounting } from "../pool/index.ts";
 import { startBlockResubmission } from "../pool/resubmit.ts";
 import { startStratum, type StratumStats } from "../stratum/index.ts";
@@ -31,7 +33,9 @@ export async function runPool(opts: RunOptions): Promise<number> {
     console.error(`config error: ${e.message}`);
     return 2;
   }
-  // The pool process only needed the key to learn its address; drop it so nothing downstream can leak it.
+  // The pool only needs the key to learn its address, except in the devnet demo, where it also runs the payer;
+  // either way the key leaves the environment, so nothing downstream (a child process) can leak it.
+  const payerKey = opts.devnet ? process.env.TREASURY_PRIVATE_KEY : undefined;
   delete process.env.TREASURY_PRIVATE_KEY;
   if (config.debug) process.env.DEBUG ??= "1";
   keepServingThroughBackgroundFailures(log);
@@ -83,6 +87,13 @@ export async function runPool(opts: RunOptions): Promise<number> {
     const stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: log.child("stratum") });
     stops.push(() => stratum.stop());
     log.info("pool running", { network: config.network, stratum: stratum.ports.join(","), pool: config.treasury.address });
+    if (payerKey) {
+      log.info("devnet demo: the payer runs in this process, signing with TREASURY_PRIVATE_KEY");
+      const payer = await startPayerService({
+        db, node, config, signer: makeSigner(payerKey, config), log: log.child("payer"), stopped: () => signalled !== null,
+      });
+      if (payer) stops.push(() => payer.stop());
+    }
     const statsTimer = setInterval(() => logStats(stratum.stats()), STATS_LOG_MS);
     stops.push(async () => clearInterval(statsTimer));
   } catch (e) {

@@ -1,0 +1,90 @@
+// The money path as an operator runs it: `bun run index.ts --devnet` with TREASURY_PRIVATE_KEY (the demo: the payer
+// runs in the pool process), a CPU miner mining to its own address over TCP, blocks credited by PPLNS, a payout the
+// devnet accepts; then `bun run index.ts treasury` reconciles the wallet with the ledger, and the key never shows.
+
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bytesToHex } from "../../src/common/hex.ts";
+import { openDatabase } from "../../src/db/index.ts";
+import { startMiner } from "../../src/miner/index.ts";
+import { createPostgresDatabase } from "../db/backends.ts";
+import { address, TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "kaspool-payout-e2e-"));
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const c of cleanups) await c().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("index.ts --devnet with the key: mined blocks are credited and paid on chain; the treasury reconciles", async () => {
+  const backend = await createPostgresDatabase("payoute2e");
+  if (!backend) return;
+  cleanups.push(() => backend.drop());
+  const devnetPort = 20_000 + Math.floor(Math.random() * 20_000);
+  const file = join(dir, "config.json");
+  writeFileSync(file, JSON.stringify({
+    node: { urls: [`ws://127.0.0.1:${devnetPort}`] },
+    stratum: { host: "127.0.0.1", ports: [{ port: 0, mode: "pplns", difficulty: 1 / 65536 }] },
+    api: { port: 0 },
+    treasury: { address: TREASURY, coinbaseMaturity: 20 },
+    payments: { intervalMinutes: 0.05, thresholdKas: 1, feeBumpMinutes: 10 },
+  }));
+  const key = bytesToHex(TREASURY_KEY);
+  const env = { ...process.env, DATABASE_URL: backend.url!, DEBUG: "" };
+  const pool = Bun.spawn(["bun", "run", "index.ts", "--devnet", "--config", file], { env: { ...env, TREASURY_PRIVATE_KEY: key }, stdout: "pipe", stderr: "pipe" });
+  cleanups.push(async () => void pool.kill("SIGKILL"));
+  let out = "";
+  const seen = (text: string, ms: number) => new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${text}" within ${ms} ms:\n${out.slice(-3000)}`)), ms);
+    const check = setInterval(() => {
+      if (!out.includes(text)) return;
+      clearTimeout(timer);
+      clearInterval(check);
+      resolve();
+    }, 50);
+  });
+  void (async () => {
+    for await (const chunk of pool.stdout) out += new TextDecoder().decode(chunk);
+  })();
+  await seen("pool running", 30_000);
+  expect(out).toContain("the payer runs in this process");
+  const port = Number(/stratum=(\d+)/.exec(out)![1]);
+
+  const MINER = address(77);
+  const miner = await startMiner({ url: `stratum+tcp://127.0.0.1:${port}`, user: `${MINER}.rig` });
+  cleanups.push(() => miner.stop());
+  await seen("payout accepted", 120_000);
+  await miner.stop();
+
+  const db = await openDatabase({ url: backend.url!, embeddedPath: "memory://" });
+  try {
+    const [paid] = await db.query<{ wallet: string; amount: string; txid: string }>(
+      "SELECT wallet, amount::text AS amount, txid FROM payments WHERE status = 'confirmed' ORDER BY id LIMIT 1");
+    expect(paid!.wallet).toBe(MINER);
+    expect(BigInt(paid!.amount)).toBeGreaterThanOrEqual(100_000_000n);
+    // What the ledger credited minus what it paid is what the miner is still owed.
+    const [sums] = await db.query<{ credited: string; paid: string; balance: string }>(
+      `SELECT (SELECT coalesce(sum(amount), 0)::text FROM ledger WHERE wallet = $1 AND reason = 'block_credit') AS credited,
+              (SELECT coalesce(sum(-amount), 0)::text FROM ledger WHERE wallet = $1 AND reason = 'payout') AS paid,
+              (SELECT coalesce(sum(balance), 0)::text FROM miners_balance WHERE wallet = $1) AS balance`, [MINER]);
+    expect(BigInt(sums!.credited) - BigInt(sums!.paid)).toBe(BigInt(sums!.balance));
+  } finally {
+    await db.close();
+  }
+
+  // The reconciliation, as an operator runs it beside the pool: no key needed.
+  const treasury = Bun.spawnSync(["bun", "run", "index.ts", "treasury", "--config", file], { env });
+  const report = treasury.stdout.toString();
+  expect(report).toContain(`treasury ${TREASURY}`);
+  expect(report).toMatch(/deficit 0\.00000000/);
+  expect(report).toMatch(/unexplained surplus 0\.00000000/);
+  expect(treasury.exitCode).toBe(0);
+
+  pool.kill("SIGTERM");
+  expect(await pool.exited).toBe(0);
+  const all = out + (await new Response(pool.stderr).text());
+  expect(all).not.toContain(key);
+}, 180_000);
