@@ -1,6 +1,7 @@
 // The durable ShareSink: group commit of accepted shares into the database, with a local spool when the
 // database cannot be reached. A share's promise resolves only once it is in the database or fsynced in the spool.
 
+import { setPayoutThreshold } from "../db/payments.ts";
 import { randomBytes } from "node:crypto";
 import { U64_MAX } from "../common/json.ts";
 import { silentLogger, type Logger } from "../common/log.ts";
@@ -101,6 +102,11 @@ export class ShareRecorder implements ShareSink {
   /** Unix ms before which every share accepted (and held) so far is committed to the database (see watermark.ts). */
   watermark(): number {
     return this.mark.value();
+  }
+
+  /** Straight to the database: a limit lost to an outage is set again at the miner's next login. */
+  recordPayoutLimit(address: string, sompi: bigint): Promise<void> {
+    return setPayoutThreshold(this.db, address, sompi);
   }
 
   recordBlock(block: FoundBlock): Promise<void> {

@@ -44,4 +44,6 @@ export interface ShareSink {
    * that the share belongs in.
    */
   hold(timestamp: number): () => void;
+  /** A miner's own payout minimum (pl= in its password), in sompi. */
+  recordPayoutLimit(address: string, sompi: bigint): Promise<void>;
 }

@@ -16,7 +16,7 @@ import type { ExtranonceAllocator } from "./extranonce.ts";
 import { HashrateMeter } from "./hashrate.ts";
 import { JobHistory } from "./jobHistory.ts";
 import { notifyLine } from "./notifyLines.ts";
-import { parseLogin, requestedDifficulty, type Login } from "./login.ts";
+import { parseLogin, requestedDifficulty, requestedPayoutLimit, type Login } from "./login.ts";
 import { classifyMiner, type MinerType } from "./minerType.ts";
 import {
   errorLine, MalformedRequest, notificationLine, parseRequest, resultLine, setExtranonceParams,
@@ -238,6 +238,11 @@ export class StratumConnection {
     this.notify("mining.set_difficulty", [this.difficulty]);
     this.stopJobs = this.follower.onJob((job) => this.offerJob(job));
     if (latest) this.sendJob(latest);
+    const payoutLimit = requestedPayoutLimit(req.params[1]);
+    if (payoutLimit !== null) {
+      this.ctx.sink.recordPayoutLimit(login.address, payoutLimit).catch((err) =>
+        this.ctx.log.warn("payout limit not saved; it is set again at the next login", { address: login.address, error: (err as Error).message }));
+    }
     this.ctx.log.debug("miner authorized", { remote: this.remoteAddress, agent: this.userAgent, address: login.address, worker: login.worker });
   }
 
