@@ -38,8 +38,11 @@ export type PayerStep = "written" | "broadcast" | "accepted";
 /** DAA scores beyond coinbase maturity before a coinbase output is spent, so a reorg at the edge cannot undo it. */
 export const maturityMargin = (maturity: bigint) => maturity / 10n;
 
-/** DAA scores an input must stay spent by someone else before its batch is refunded (~1 minute at 10 BPS). */
-export const CONFLICT_DEPTH = 600n;
+/**
+ * DAA scores an input must stay spent by someone else before its batch is refunded: as deep as coinbase maturity
+ * (1,000 on mainnet, about 100 s), the depth the pool already trusts a block's reward at.
+ */
+export const conflictDepth = (maturity: bigint) => maturity;
 
 export class Payer {
   constructor(private readonly o: PayerOptions) {}
@@ -64,7 +67,7 @@ export class Payer {
       virtualDaaScore: this.o.watcher.virtualDaaScore,
     };
     for (const batch of batches) {
-      const s = settle(batch, view, CONFLICT_DEPTH);
+      const s = settle(batch, view, conflictDepth(this.o.maturity));
       const newest = batch.attempts[batch.attempts.length - 1]!;
       switch (s.kind) {
         case "accepted":
