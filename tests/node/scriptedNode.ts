@@ -85,9 +85,9 @@ function defaultHandler(method: string): (params: unknown) => Reply {
 }
 
 /** Resolves when check() becomes true; polls because the events under test arrive over real sockets. */
-export async function until(check: () => boolean, timeoutMs = 3000, what = "condition"): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 3000, what = "condition"): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await Bun.sleep(10);
   }

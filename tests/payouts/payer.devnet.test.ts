@@ -17,6 +17,7 @@ import { POOL_ACCOUNT } from "../../src/pool/credit.ts";
 import { reconcileTreasury } from "../../src/treasury/position.ts";
 import { TreasuryWatcher } from "../../src/treasury/watcher.ts";
 import { testBackends } from "../db/backends.ts";
+import { until } from "../node/scriptedNode.ts";
 import { address, KAS, TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
 
 const backends = await testBackends("payer");
@@ -32,13 +33,6 @@ const credit = (db: Database, wallet: string, minerId: string, amount: bigint) =
 const sompi = async (db: Database, sql: string, params: unknown[] = []) =>
   BigInt((await db.query<{ v: string }>(sql, params))[0]?.v ?? "0");
 
-async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
 
 for (const backend of backends) {
   describe(backend.name, () => {
@@ -57,7 +51,7 @@ for (const backend of backends) {
         // The wallet holds exactly what the ledger owes, as coinbase outputs.
         for (const amount of [4n * KAS, 12n * KAS, KAS]) devnet.fund(TREASURY, amount, { mature: false });
         const fundedAt = devnet.virtualDaaScore();
-        await until("coinbase maturity", async () => devnet.virtualDaaScore() >= fundedAt + BigInt(MATURITY));
+        await until(async () => devnet.virtualDaaScore() >= fundedAt + BigInt(MATURITY), 20_000, "coinbase maturity");
 
         const config = {
           treasury: { address: TREASURY, coinbaseMaturity: MATURITY, fee: 1 },
@@ -75,10 +69,10 @@ for (const backend of backends) {
             const second = await acquirePayerLock(backend.url, silentLogger, () => Date.now() - started > 300, 50);
             expect(second).toBeNull();
           }
-          await until("payouts accepted", async () => {
+          await until(async () => {
             await service!.cycleNow();
             return (await sompi(db, "SELECT count(*)::text AS v FROM payments WHERE status = 'confirmed'")) === 2n;
-          });
+          }, 20_000, "payouts accepted");
         } finally {
           await service!.stop();
         }
@@ -117,7 +111,7 @@ for (const backend of backends) {
         // it holds. The theft's own change comes back as an output of a transaction that is not ours: external.
         const [theft] = makeSigner(bytesToHex(TREASURY_KEY), config).plan([{ address: STRANGER, amount: KAS / 2n }], watcher.snapshot(), 1);
         await node.submitTransaction(JSON.parse(theft!.transaction));
-        await until("theft accepted", async () => BigInt(await chainBalance(STRANGER)) === KAS / 2n);
+        await until(async () => BigInt(await chainBalance(STRANGER)) === KAS / 2n, 20_000, "theft accepted");
         const after = await reconciled();
         const stolenInputs = theft!.inputs.reduce((sum, i) => sum + i.amount, 0n);
         expect(after.deficit).toBe(stolenInputs);

@@ -11,16 +11,10 @@ import { NodeClient } from "../../src/node/client.ts";
 import { makeSigner } from "../../src/payouts/planner.ts";
 import { startPayerService } from "../../src/payouts/service.ts";
 import { POOL_ACCOUNT } from "../../src/pool/credit.ts";
+import { until } from "../node/scriptedNode.ts";
 import { createPgliteDatabase } from "../db/backends.ts";
 import { address, KAS, TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
 
-async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
 
 test("a stuck payout is replaced at the new feerate and only the replacement confirms", async () => {
   const backend = createPgliteDatabase();
@@ -36,7 +30,7 @@ test("a stuck payout is replaced at the new feerate and only the replacement con
     ]);
     devnet.fund(TREASURY, 5n * KAS, { mature: false });
     const fundedAt = devnet.virtualDaaScore();
-    await until("maturity", async () => devnet.virtualDaaScore() >= fundedAt + 1n);
+    await until(async () => devnet.virtualDaaScore() >= fundedAt + 1n, 20_000, "maturity");
     const config = {
       treasury: { address: TREASURY, coinbaseMaturity: 1, fee: 1 },
       payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 0.005 },
@@ -50,10 +44,10 @@ test("a stuck payout is replaced at the new feerate and only the replacement con
       },
     });
     try {
-      await until("the replacement accepted", async () => {
+      await until(async () => {
         await service!.cycleNow();
         return (await db.query("SELECT 1 FROM payment_batches WHERE status = 'accepted'")).length === 1;
-      });
+      }, 20_000, "the replacement accepted");
     } finally {
       await service!.stop();
     }

@@ -14,16 +14,10 @@ import { makeSigner } from "../../src/payouts/planner.ts";
 import { startPayerService } from "../../src/payouts/service.ts";
 import { POOL_ACCOUNT } from "../../src/pool/credit.ts";
 import { TreasuryWatcher } from "../../src/treasury/watcher.ts";
+import { until } from "../node/scriptedNode.ts";
 import { createPgliteDatabase } from "../db/backends.ts";
 import { address, KAS, TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
 
-async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
 
 async function setup(maturity: number): Promise<{ devnet: Devnet; node: NodeClient; db: Database; close(): Promise<void> }> {
   const devnet = await startDevnet({ port: 0, bps: 10, maturity });
@@ -72,7 +66,7 @@ test("a batch whose input another transaction spent is refused, refunded once, a
     await applyLedger(db, [{ wallet: TREASURY, minerId: POOL_ACCOUNT, amount: KAS, reason: "adjustment", blockHash: null, paymentId: null, note: "test" }]);
     devnet.fund(TREASURY, 5n * KAS, { mature: false });
     const fundedAt = devnet.virtualDaaScore();
-    await until("maturity", async () => devnet.virtualDaaScore() >= fundedAt + 2n);
+    await until(async () => devnet.virtualDaaScore() >= fundedAt + 2n, 20_000, "maturity");
     const c = config(2);
     const signer = makeSigner(bytesToHex(TREASURY_KEY), c);
     const watcher = new TreasuryWatcher(node, TREASURY, silentLogger);
@@ -87,28 +81,28 @@ test("a batch whose input another transaction spent is refused, refunded once, a
         await watcher.resync();
         const [other] = signer.plan([{ address: address(502), amount: 2n * KAS }], watcher.snapshot(), 1);
         await node.submitTransaction(JSON.parse(other!.transaction));
-        await until("the other spend accepted", async () => (await chainBalance(node, address(502))) === 2n * KAS);
+        await until(async () => (await chainBalance(node, address(502))) === 2n * KAS, 20_000, "the other spend accepted");
         // The batch's own bytes are now a double spend the node refuses.
         const [mine] = await db.query<{ transaction: string }>("SELECT transaction FROM payment_attempts");
         refusal = await node.submitTransaction(JSON.parse(mine!.transaction)).then(() => "", (e: Error) => e.message);
       },
     });
     try {
-      await until("refunded", async () => {
+      await until(async () => {
         await service!.cycleNow();
         return (await db.query("SELECT 1 FROM payment_batches WHERE status = 'refunded'")).length === 1;
-      });
+      }, 20_000, "refunded");
       expect(await chainBalance(node, wallet)).toBe(0n);
       const [owed] = await db.query<{ balance: string }>("SELECT balance::text AS balance FROM miners_balance WHERE wallet = $1", [wallet]);
       expect(BigInt(owed!.balance)).toBe(4n * KAS);
       // New coins arrive; the refunded balance is paid from them.
       devnet.fund(TREASURY, 5n * KAS, { mature: false });
       const again = devnet.virtualDaaScore();
-      await until("maturity", async () => devnet.virtualDaaScore() >= again + 3n);
-      await until("paid", async () => {
+      await until(async () => devnet.virtualDaaScore() >= again + 3n, 20_000, "maturity");
+      await until(async () => {
         await service!.cycleNow();
         return (await db.query("SELECT 1 FROM payment_batches WHERE status = 'accepted'")).length === 1;
-      });
+      }, 20_000, "paid");
     } finally {
       await service!.stop();
     }

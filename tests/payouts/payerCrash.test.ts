@@ -15,6 +15,7 @@ import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { makeSigner } from "../../src/payouts/planner.ts";
 import { startPayerService } from "../../src/payouts/service.ts";
+import { until } from "../node/scriptedNode.ts";
 import { createPgliteDatabase, createPostgresDatabase, type TestBackend } from "../db/backends.ts";
 import { WsClient } from "../devnet/wsClient.ts";
 import { address, KAS, TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
@@ -27,13 +28,6 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-}
 
 function payer(configFile: string, databaseUrl: string, crashAfter?: string) {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), DATABASE_URL: databaseUrl, TREASURY_PRIVATE_KEY: bytesToHex(TREASURY_KEY), DEBUG: "" };
@@ -48,7 +42,7 @@ async function scenario(step: "written" | "broadcast" | "accepted", backend: Tes
   await applyLedger(db, wallets.map((wallet, i) => ({ wallet, minerId: "rig", amount: amounts[i]!, reason: "adjustment", blockHash: null, paymentId: null, note: "test" })));
   devnet.fund(TREASURY, 9n * KAS, { mature: false });
   const fundedAt = devnet.virtualDaaScore();
-  await until("maturity", async () => devnet.virtualDaaScore() >= fundedAt + BigInt(MATURITY));
+  await until(async () => devnet.virtualDaaScore() >= fundedAt + BigInt(MATURITY), 20_000, "maturity");
 
   const file = join(tmp, `config-${step}.json`);
   writeFileSync(file, JSON.stringify({
@@ -65,8 +59,8 @@ async function scenario(step: "written" | "broadcast" | "accepted", backend: Tes
   expect(batch).toBeDefined();
   const again = payer(file, backend.url!);
   cleanups.push(async () => void again.kill("SIGKILL"));
-  await until("the batch settled", async () =>
-    (await db.query("SELECT 1 FROM payment_batches WHERE id = $1 AND status = 'accepted'", [batch!.id])).length === 1);
+  await until(async () =>
+    (await db.query("SELECT 1 FROM payment_batches WHERE id = $1 AND status = 'accepted'", [batch!.id])).length === 1, 20_000, "the batch settled");
   again.kill("SIGTERM");
   expect(await again.exited).toBe(0);
 
@@ -104,7 +98,7 @@ test("a node restart that loses the mempool after the broadcast gets the same tx
     await applyLedger(db, [{ wallet, minerId: "rig", amount: 4n * KAS, reason: "adjustment", blockHash: null, paymentId: null, note: "test" }]);
     devnet.fund(TREASURY, 5n * KAS, { mature: false });
     const fundedAt = devnet.virtualDaaScore();
-    await until("maturity", async () => devnet.virtualDaaScore() >= fundedAt + 1n);
+    await until(async () => devnet.virtualDaaScore() >= fundedAt + 1n, 20_000, "maturity");
     const config = {
       treasury: { address: TREASURY, coinbaseMaturity: 1, fee: 1 }, payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 10 },
       database: { url: null, embeddedPath: backend.embeddedPath },
@@ -120,10 +114,10 @@ test("a node restart that loses the mempool after the broadcast gets the same tx
       },
     });
     try {
-      await until("accepted", async () => {
+      await until(async () => {
         await service!.cycleNow().catch(() => {});
         return (await db.query("SELECT 1 FROM payment_batches WHERE status = 'accepted'")).length === 1;
-      });
+      }, 20_000, "accepted");
     } finally {
       await service!.stop();
     }

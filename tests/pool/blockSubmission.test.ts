@@ -176,7 +176,7 @@ for (const backend of backends) {
         expect(ledger.reduce((s, r) => s + BigInt(r.amount), 0n)).toBe(REWARD);
         // Every resubmission was the same block, byte for byte, and they stop once the block is settled.
         expect(new Set(submittedBlocks(node)).size).toBe(1);
-        await untilAsync(async () => (await pendingCount(f)) === 0, "the settled block to leave resubmission");
+        await until(async () => (await pendingCount(f)) === 0, 5_000, "the settled block to leave resubmission");
       } finally {
         await f.stop();
         await node.stop();
@@ -201,7 +201,7 @@ for (const backend of backends) {
         try {
           await until(() => back.framesOf("submitBlock").length >= 1, 5_000, "resubmission");
           expect(submittedBlocks(back)[0]).toBe(first[0]!);
-          await untilAsync(async () => (await pendingCount(f)) === 0, "the resubmission to be settled");
+          await until(async () => (await pendingCount(f)) === 0, 5_000, "the resubmission to be settled");
           expect((await blockRow(f.db))!.status).toBe("confirming");
         } finally {
           await back.stop();
@@ -248,13 +248,6 @@ for (const backend of backends) {
   });
 }
 
-async function untilAsync(check: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
 
 async function pendingCount(f: Fixture): Promise<number> {
   return (await f.db.query("SELECT 1 FROM blocks WHERE pending_block IS NOT NULL")).length;
