@@ -81,6 +81,11 @@ async function refused(port: number, bytes: string | Uint8Array, timeoutMs = 2_0
   await expect(c.line(timeoutMs)).rejects.toThrow("connection closed");
 }
 
+test("the startup line says which port expects the PROXY header", () => {
+  const line = logged.find((l) => l.msg === "stratum listening");
+  expect(line?.fields?.ports).toBe(`${proxied} (proxy protocol),${plain}`);
+});
+
 describe.each(["v1", "v2"] as const)("PROXY %s", (version) => {
   const base = version === "v1" ? 10 : 20;
 
