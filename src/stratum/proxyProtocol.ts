@@ -84,9 +84,16 @@ function parseV2(bytes: Uint8Array): ProxyVerdict {
   return invalid(family === 3 ? "PROXY v2 UNIX addresses are not supported" : "PROXY v2 address family is unknown");
 }
 
-/** One spelling per IPv6 address (RFC 5952, as URL hosts are written), so bans and per-IP counts match. */
+/**
+ * One spelling per IPv6 address (RFC 5952, as URL hosts are written), so bans and per-IP counts match. An
+ * IPv4-mapped address (a dual-stack balancer's view of an IPv4 miner) becomes the IPv4 address it maps.
+ */
 function canonicalIpv6(address: string): string {
-  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (!mapped) return canonical;
+  const [high, low] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
 }
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

@@ -23,6 +23,11 @@ describe("PROXY protocol v1", () => {
     expect(parseProxyHeader(text(six))).toEqual({ status: "done", source: "2001:db8::1", consumed: six.length });
   });
 
+  test("an IPv4-mapped TCP6 source is named by its IPv4 address, as a direct IPv4 miner would be", () => {
+    expect(parseProxyHeader(text("PROXY TCP6 ::ffff:198.51.100.22 ::ffff:10.0.0.1 1 2\r\n"))).toMatchObject({ source: "198.51.100.22" });
+    expect(parseProxyHeader(text("PROXY TCP6 ::FFFF:C633:6416 ::1 1 2\r\n"))).toMatchObject({ source: "198.51.100.22" });
+  });
+
   test("UNKNOWN keeps the socket's address", () => {
     expect(parseProxyHeader(text("PROXY UNKNOWN\r\n"))).toEqual({ status: "done", source: null, consumed: 15 });
     expect(parseProxyHeader(text("PROXY UNKNOWN ffff::1 ffff::2 1 2\r\n"))).toMatchObject({ status: "done", source: null });
@@ -67,6 +72,11 @@ describe("PROXY protocol v2", () => {
     expect(parseProxyHeader(v2(1, 0x21, ipv6Body))).toEqual({ status: "done", source: "2001:db8::1", consumed: 52 });
     const withTlv = v2(1, 0x11, [...ipv4Body, 0x05, 0x00, 0x03, 1, 2, 3]);
     expect(parseProxyHeader(withTlv)).toEqual({ status: "done", source: "203.0.113.7", consumed: 34 });
+  });
+
+  test("an IPv4-mapped IPv6 source is named by its IPv4 address", () => {
+    const mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 203, 0, 113, 7, ...ipv6Body.slice(16)];
+    expect(parseProxyHeader(v2(1, 0x21, mapped))).toMatchObject({ status: "done", source: "203.0.113.7" });
   });
 
   test("LOCAL and AF_UNSPEC keep the socket's address", () => {
