@@ -11,8 +11,8 @@ export const defaults: ConfigInput = {
   stratum: {
     host: "0.0.0.0",
     ports: [
-      { port: 5555, mode: "pplns", difficulty: 1 / 65536, encoding: "auto" },
-      { port: 5556, mode: "solo", difficulty: 1 / 65536, encoding: "auto" },
+      { port: 5555, mode: "pplns", difficulty: 1 / 65536, encoding: "auto", proxyProtocol: false },
+      { port: 5556, mode: "solo", difficulty: 1 / 65536, encoding: "auto", proxyProtocol: false },
     ],
     templates: { cacheSize: 300 },
     solo: { maxAddresses: 200, cacheSize: 16, lingerSeconds: 10 },

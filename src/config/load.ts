@@ -6,6 +6,7 @@ import { isJsonObject as isObject } from "../common/json.ts";
 import { defaults } from "./defaults.ts";
 import { configSchema } from "./schema.ts";
 import { checkSemantics } from "./semantics.ts";
+import { checkTlsFiles } from "./tlsFiles.ts";
 import { treasuryAddressFromKey } from "./treasuryKey.ts";
 import type { Config } from "./types.ts";
 
@@ -37,7 +38,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   }
   const config = parsed.data;
   if (env.TREASURY_PRIVATE_KEY) applyTreasuryKey(config, env.TREASURY_PRIVATE_KEY, merged);
-  const problem = checkSemantics(config);
+  const problem = checkSemantics(config) ?? checkTlsFiles(config);
   if (problem) throw new ConfigError(`${file ?? "config"}: ${problem}`);
   return config;
 }

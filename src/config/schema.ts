@@ -29,6 +29,10 @@ export const stratumPortSchema = z.strictObject({
   difficulty: difficulty.default(1),
   vardiff: z.union([z.literal(false), vardiffSchema]).default(defaultVardiff),
   encoding: z.enum(["auto", "bigheader", "words"]).default("auto"),
+  /** PEM files; the port then speaks stratum+ssl. Checked for readability and a matching key when loaded. */
+  tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+  /** Every connection must open with a PROXY v1 or v2 header naming the miner's address. */
+  proxyProtocol: z.boolean().default(false),
 });
 
 const wsUrl = z.string().regex(/^wss?:\/\/[^\s]+$/, "must be a ws:// or wss:// URL");

@@ -23,6 +23,8 @@ export function checkSemantics(config: Config): string | null {
     if (p.port !== 0 && seen.has(p.port)) return `${key}.port: port ${p.port} is listed twice`;
     seen.add(p.port);
     if (p.port !== 0 && p.port === config.api.port) return `${key}.port: port ${p.port} is also api.port`;
+    // The balancer's header would reach the TLS handshake as garbage: terminate TLS at the balancer instead.
+    if (p.tls && p.proxyProtocol) return `${key}: tls and proxyProtocol cannot be combined on one port`;
     if (p.vardiff) {
       if (p.vardiff.minDifficulty > p.vardiff.maxDifficulty) return `${key}.vardiff: minDifficulty is above maxDifficulty`;
       if (p.difficulty < p.vardiff.minDifficulty || p.difficulty > p.vardiff.maxDifficulty) {

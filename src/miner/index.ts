@@ -3,12 +3,14 @@
 import { silentLogger, type Logger } from "../common/log.ts";
 import { DEFAULT_AGENT } from "./agent.ts";
 import { HashWorkers } from "./hashWorkers.ts";
-import { LineSocket, parseStratumUrl, type StratumAddress } from "./lineSocket.ts";
+import { LineSocket, parseStratumUrl, type StratumAddress, type TlsTrust } from "./lineSocket.ts";
 import { StratumSession } from "./session.ts";
 
 export interface MinerOptions {
-  /** stratum+tcp://HOST:PORT */
+  /** stratum+tcp://HOST:PORT or stratum+ssl://HOST:PORT */
   url: string;
+  /** For stratum+ssl: which certificate to trust (default: the system's roots). */
+  tls?: TlsTrust;
   /** ADDRESS.WORKER */
   user: string;
   /** User agent sent in mining.subscribe; it decides the job encoding the pool uses. */
@@ -42,7 +44,7 @@ export async function startMiner(opts: MinerOptions): Promise<Miner> {
   const address = parseStratumUrl(opts.url);
   const threads = opts.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new RangeError("threads must be a positive integer");
-  const miner = new CpuMiner(address, opts.user, opts.agent ?? DEFAULT_AGENT, threads, opts.log ?? silentLogger);
+  const miner = new CpuMiner(address, opts.tls ?? {}, opts.user, opts.agent ?? DEFAULT_AGENT, threads, opts.log ?? silentLogger);
   await miner.connect();
   return miner;
 }
@@ -60,6 +62,7 @@ class CpuMiner implements Miner {
 
   constructor(
     private readonly address: StratumAddress,
+    private readonly trust: TlsTrust,
     private readonly user: string,
     private readonly agent: string,
     threads: number,
@@ -104,7 +107,7 @@ class CpuMiner implements Miner {
       this.socket = await LineSocket.connect(this.address, {
         line: (text) => session.receive(text),
         closed: (reason) => this.disconnected(session, reason),
-      });
+      }, this.trust);
     } catch (err) {
       this.problem(`cannot connect to ${this.address.host}:${this.address.port}: ${(err as Error).message}`);
       this.scheduleReconnect();

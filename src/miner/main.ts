@@ -1,24 +1,31 @@
 // CLI: bun run miner -- --url stratum+tcp://HOST:PORT --user ADDRESS.WORKER [--agent NAME] [--threads N]
+//      stratum+ssl://HOST:PORT verifies the pool's certificate; [--ca FILE] trusts a self-signed one, [--insecure] any.
 
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatHashrate } from "../common/hashrate.ts";
 import { createLogger } from "../common/log.ts";
 import { DEFAULT_AGENT } from "./agent.ts";
 import { startMiner, type Miner, type MinerStats } from "./index.ts";
+import type { TlsTrust } from "./lineSocket.ts";
 
 const REPORT_EVERY_MS = 10_000;
-const USAGE = "usage: bun run miner -- --url stratum+tcp://HOST:PORT --user ADDRESS.WORKER [--agent NAME] [--threads N]";
+const USAGE =
+  "usage: bun run miner -- --url stratum+tcp://HOST:PORT|stratum+ssl://HOST:PORT --user ADDRESS.WORKER [--agent NAME] [--threads N] [--ca FILE | --insecure]";
 
 function fail(message: string): never {
   console.error(`miner: ${message}\n${USAGE}`);
   process.exit(2);
 }
 
-function readArgs(): { url: string; user: string; agent: string; threads: number } {
+function readArgs(): { url: string; user: string; agent: string; threads: number; tls: TlsTrust } {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { url: { type: "string" }, user: { type: "string" }, agent: { type: "string" }, threads: { type: "string" } },
+      options: {
+        url: { type: "string" }, user: { type: "string" }, agent: { type: "string" }, threads: { type: "string" },
+        ca: { type: "string" }, insecure: { type: "boolean" },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -29,7 +36,17 @@ function readArgs(): { url: string; user: string; agent: string; threads: number
   if (!values.user) fail("--user is required");
   const threads = Number(values.threads ?? "1");
   if (!Number.isInteger(threads) || threads < 1) fail("--threads must be a positive integer");
-  return { url: values.url, user: values.user, agent: values.agent ?? DEFAULT_AGENT, threads };
+  if (values.ca && values.insecure) fail("--ca and --insecure exclude each other");
+  if ((values.ca || values.insecure) && !values.url.startsWith("stratum+ssl://")) fail("--ca and --insecure need a stratum+ssl:// url");
+  return { url: values.url, user: values.user, agent: values.agent ?? DEFAULT_AGENT, threads, tls: { ca: values.ca && readCa(values.ca), insecure: values.insecure } };
+}
+
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    fail(`--ca: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`);
+  }
 }
 
 const args = readArgs();

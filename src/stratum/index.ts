@@ -100,7 +100,8 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
       bans.prune(now);
     }
   }, 1_000);
-  log.info("stratum listening", { host: s.host, ports: listeners.map((l) => l.port).join(",") });
+  const described = listeners.map((l, i) => `${l.port}${s.ports[i]!.tls ? " (tls)" : ""}${s.ports[i]!.proxyProtocol ? " (proxy protocol)" : ""}`);
+  log.info("stratum listening", { host: s.host, ports: described.join(",") });
 
   let stopped = false;
   return {

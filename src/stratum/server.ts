@@ -1,5 +1,6 @@
-// One TCP listener (Bun.listen) per configured port: admission (bans, connections per IP), buffered writes that
-// respect backpressure, and the hand-off of bytes to a StratumConnection.
+// One TCP listener (Bun.listen) per configured port, with TLS when the port has a certificate: the PROXY header on
+// ports behind a balancer, admission (bans, connections per IP), buffered writes that respect backpressure, and
+// the hand-off of bytes to a StratumConnection.
 //
 // Writes are coalesced: the lines a connection produces while one event (a read, a timer, a job broadcast) is
 // handled go out as one socket write when its microtasks have run. One send per reply cost ~46% of the server's
@@ -7,6 +8,7 @@
 
 import type { Socket, TCPSocketListener } from "bun";
 import { StratumConnection, type ConnectionContext, type Transport } from "./connection.ts";
+import { ProxyHeaderReader } from "./proxyProtocol.ts";
 
 /** Decides whether a new connection from an IP may stay, and hears when it leaves. */
 export interface Admission {
@@ -15,8 +17,11 @@ export interface Admission {
 }
 
 interface SocketState {
+  /** The miner's address: the socket's own, or the one a PROXY header names. */
   ip: string;
-  conn: StratumConnection;
+  /** Null until admitted; on a proxyProtocol port, admission waits for the header. */
+  conn: StratumConnection | null;
+  header: { reader: ProxyHeaderReader; timeout: ReturnType<typeof setTimeout> } | null;
   socket: Socket<SocketState | undefined>;
   /** Lines written since the last flush. */
   pending: string;
@@ -38,35 +43,69 @@ export interface ListenOptions {
 }
 
 export function listen({ host, ctx, admission, connections }: ListenOptions): TCPSocketListener<SocketState | undefined> {
+  const { port, tls, proxyProtocol } = ctx.port;
+
+  /** Admits the miner at `ip` and gives the socket its connection; false when refused and closed. */
+  function start(socket: Socket<SocketState | undefined>, state: SocketState, ip: string): boolean {
+    if (!admission.admit(ip)) {
+      socket.data = undefined;
+      socket.end();
+      return false;
+    }
+    state.ip = ip;
+    const transport: Transport = {
+      write: (text) => queue(state, text),
+      close: () => {
+        flush(state);
+        state.closing = true;
+        // Bun's end() closes at once, leaving what the kernel holds to the kernel; only our outbox waits
+        // for drain, and a peer that never reads never drains: it gets the grace period, then is cut off.
+        if (state.outbox.length === 0) return socket.end();
+        state.grace = setTimeout(() => socket.terminate(), ctx.config.stratum.closeGraceSeconds * 1000);
+      },
+    };
+    state.conn = new StratumConnection(ctx, transport, ip, Date.now());
+    connections.add(state.conn);
+    return true;
+  }
+
+  /** Bytes before the PROXY header is complete; a connection without a valid one is never admitted. */
+  function readHeader(socket: Socket<SocketState | undefined>, state: SocketState, chunk: Uint8Array): void {
+    const header = state.header!;
+    const verdict = header.reader.push(chunk);
+    if (verdict.status === "incomplete") return;
+    clearTimeout(header.timeout);
+    state.header = null;
+    if (verdict.status === "invalid") {
+      // Only the balancer should reach this port, so a bad header is a misconfiguration worth seeing.
+      ctx.log.warn("refused connection without a valid PROXY header", { remote: state.ip, port, reason: verdict.reason });
+      socket.data = undefined;
+      return void socket.end();
+    }
+    if (start(socket, state, verdict.source ?? state.ip) && verdict.rest.length > 0) state.conn!.onData(verdict.rest);
+  }
+
   return Bun.listen<SocketState | undefined>({
     hostname: host,
-    port: ctx.port.port,
+    port,
+    ...(tls && { tls: { cert: Bun.file(tls.cert), key: Bun.file(tls.key) } }),
     socket: {
       open(socket) {
         const ip = socket.remoteAddress;
-        if (!admission.admit(ip)) {
-          socket.data = undefined;
-          socket.end();
-          return;
-        }
-        const state = { ip, socket, pending: "", outbox: EMPTY, closing: false, grace: null } as SocketState;
-        const transport: Transport = {
-          write: (text) => queue(state, text),
-          close: () => {
-            flush(state);
-            state.closing = true;
-            // Bun's end() closes at once, leaving what the kernel holds to the kernel; only our outbox waits
-            // for drain, and a peer that never reads never drains: it gets the grace period, then is cut off.
-            if (state.outbox.length === 0) return socket.end();
-            state.grace = setTimeout(() => socket.terminate(), ctx.config.stratum.closeGraceSeconds * 1000);
-          },
-        };
-        state.conn = new StratumConnection(ctx, transport, ip, Date.now());
+        const state: SocketState = { ip, conn: null, header: null, socket, pending: "", outbox: EMPTY, closing: false, grace: null };
         socket.data = state;
-        connections.add(state.conn);
+        if (!proxyProtocol) return void start(socket, state, ip);
+        const timeout = setTimeout(() => {
+          ctx.log.warn("refused connection without a valid PROXY header", { remote: ip, port, reason: "no header in time" });
+          socket.data = undefined;
+          socket.terminate();
+        }, ctx.config.stratum.handshakeTimeoutSeconds * 1000);
+        state.header = { reader: new ProxyHeaderReader(), timeout };
       },
       data(socket, chunk) {
-        socket.data?.conn.onData(chunk);
+        const state = socket.data;
+        if (state?.header) readHeader(socket, state, chunk);
+        else state?.conn?.onData(chunk);
       },
       drain(socket) {
         const state = socket.data;
@@ -78,7 +117,9 @@ export function listen({ host, ctx, admission, connections }: ListenOptions): TC
         const state = socket.data;
         if (!state) return;
         socket.data = undefined;
+        if (state.header) return clearTimeout(state.header.timeout);
         if (state.grace) clearTimeout(state.grace);
+        if (!state.conn) return;
         state.conn.release();
         connections.delete(state.conn);
         admission.leave(state.ip);

@@ -46,7 +46,7 @@ describe("config loading", () => {
 
   test("port entries get per-port defaults and accept tiny fractional difficulties", () => {
     const config = load({ stratum: { ports: [{ port: 7000, difficulty: 1e-9, vardiff: false }] } });
-    expect(config.stratum.ports).toEqual([{ port: 7000, mode: "pplns", difficulty: 1e-9, vardiff: false, encoding: "auto" }]);
+    expect(config.stratum.ports).toEqual([{ port: 7000, mode: "pplns", difficulty: 1e-9, vardiff: false, encoding: "auto", proxyProtocol: false }]);
   });
 
   test("errors name the key", () => {

@@ -15,7 +15,7 @@ function spawn(args: string[]) {
 describe("bun run miner", () => {
   test.each([
     [["--user", "a.b"], "miner: --url is required"],
-    [["--url", "http://x", "--user", "a.b"], 'miner: invalid stratum url "http://x": expected stratum+tcp://HOST:PORT'],
+    [["--url", "http://x", "--user", "a.b"], 'miner: invalid stratum url "http://x": expected stratum+tcp://HOST:PORT or stratum+ssl://HOST:PORT'],
     [["--url", "stratum+tcp://127.0.0.1:1", "--user", "a.b", "--threads", "0"], "miner: --threads must be a positive integer"],
     [["--frobnicate"], "miner: Unknown option '--frobnicate'"],
   ])("%p exits 2 with one clear line", async (args, message) => {

@@ -106,7 +106,7 @@ export class TestClient {
     for (const fn of w) fn();
   }
 
-  write(raw: string): void {
+  write(raw: string | Uint8Array): void {
     this.socket.write(raw);
   }
 
