@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLogger } from "../../src/common/log.ts";
-import { defaults, DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
+import { bytesToHex } from "../../src/common/hex.ts";
+import { defaults } from "../../src/config/defaults.ts";
 import { configSchema } from "../../src/config/schema.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { startDevnet } from "../../src/devnet/index.ts";
@@ -19,10 +20,18 @@ import { NodeClient } from "../../src/node/client.ts";
 import { creditBlock, POOL_ACCOUNT } from "../../src/pool/credit.ts";
 import { startPoolAccounting } from "../../src/pool/index.ts";
 import { difficultyWeight, windowSize } from "../../src/pool/split.ts";
+import { makeSigner } from "../../src/payouts/planner.ts";
+import { maturityMargin } from "../../src/payouts/payer.ts";
+import { startPayerService } from "../../src/payouts/service.ts";
 import { startStratum } from "../../src/stratum/index.ts";
+import { reconcileTreasury } from "../../src/treasury/position.ts";
+import { TreasuryWatcher } from "../../src/treasury/watcher.ts";
 import { testBackends } from "../db/backends.ts";
+import { until } from "../node/scriptedNode.ts";
+import { TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
 
-const POOL = DEVNET_POOL_ADDRESS;
+// The pool wallet is a key the test holds, so the payer can pay the credited balances out at the end.
+const POOL = TREASURY;
 const ALICE = encodeAddress("kaspadev", 0, new Uint8Array(32).fill(0xa1));
 const BOB = encodeAddress("kaspadev", 0, new Uint8Array(32).fill(0xb0));
 const FEE_BP = 150n;
@@ -115,7 +124,7 @@ for (const backend of backends) {
         const url = `stratum+tcp://127.0.0.1:${stratum.ports[0]}`;
         for (const user of [`${ALICE}.rig1`, `${ALICE}.rig2`, `${BOB}.bob`]) miners.push(await startMiner({ url, user }));
 
-        const deadline = Date.now() + 25_000;
+        const deadline = Date.now() + 45_000;
         const countBlocks = async () => Number((await db.query<{ n: string }>("SELECT count(*)::text AS n FROM blocks"))[0]!.n);
         while ((await countBlocks()) < WANTED_BLOCKS && Date.now() < deadline) await Bun.sleep(200);
         for (const m of miners.splice(0)) await m.stop();
@@ -170,6 +179,31 @@ for (const backend of backends) {
         for (const b of blocks) expect(["already-credited", "not-matured"]).toContain(await creditBlock(db, b.hash, FEE_BP, POOL));
         await accounting.trackNow();
         expect(await balances(db)).toEqual(after);
+
+        // The payer pays every balance over the threshold from the blocks' coinbase outputs; then the wallet holds
+        // exactly what the ledger says: blue rewards in, red blocks nothing, payouts and their fee out.
+        const payerConfig = { ...config, payments: { intervalMinutes: 60, thresholdKas: 0.2, feeBumpMinutes: 10 } };
+        const payer = await startPayerService({
+          db, node, config: payerConfig, signer: makeSigner(bytesToHex(TREASURY_KEY), payerConfig), log: silentLogger, stopped: () => false,
+        });
+        try {
+          await until(async () => {
+            await payer!.cycleNow();
+            const open = await db.query("SELECT 1 FROM payment_batches WHERE status = 'pending'");
+            return open.length === 0 && (await db.query("SELECT 1 FROM payments WHERE status = 'confirmed'")).length > 0;
+          }, 20_000, "payouts accepted");
+        } finally {
+          await payer!.stop();
+        }
+        const paid = await db.query<{ wallet: string; amount: string }>("SELECT wallet, amount::text AS amount FROM payments WHERE status = 'confirmed'");
+        for (const p of paid) {
+          const onChain = BigInt((await node.request("getBalanceByAddress", { address: p.wallet })).balance);
+          expect(onChain).toBe(BigInt(p.amount));
+        }
+        const watcher = new TreasuryWatcher(node, POOL, silentLogger);
+        await watcher.resync();
+        const r = await reconcileTreasury(db, watcher, BigInt(MATURITY), maturityMargin(BigInt(MATURITY)));
+        expect({ deficit: r.deficit, surplus: r.surplus, external: r.external }).toEqual({ deficit: 0n, surplus: 0n, external: 0n });
       } finally {
         for (const m of miners) await m.stop();
         await stratum?.stop();
@@ -179,6 +213,6 @@ for (const backend of backends) {
         await devnet.stop();
         await db.close();
       }
-    }, 60_000);
+    }, 120_000);
   });
 }
