@@ -13,6 +13,7 @@ import { openDatabase, type Database } from "../../src/db/database.ts";
 import { applyLedger } from "../../src/db/ledger.ts";
 import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
 import { NodeClient } from "../../src/node/client.ts";
+import { NodeTimeoutError } from "../../src/node/errors.ts";
 import { makeSigner } from "../../src/payouts/planner.ts";
 import { startPayerService } from "../../src/payouts/service.ts";
 import { until } from "../node/scriptedNode.ts";
@@ -143,3 +144,53 @@ async function rawBalance(devnet: Devnet, wallet: string): Promise<string> {
     c.close();
   }
 }
+
+/** A node whose submitTransaction replies never reach the payer: the request goes out, the reply times out. */
+class DeafNode extends NodeClient {
+  sent = 0;
+  override async submitTransaction(tx: object): Promise<string> {
+    this.sent++;
+    void super.submitTransaction(tx).catch(() => {});
+    throw new NodeTimeoutError("submitTransaction got no reply within 5000 ms");
+  }
+}
+
+test("a submit that times out while the node accepted the transaction is not paid again", async () => {
+  const backend = createPgliteDatabase();
+  const devnet = await startDevnet({ port: 0, bps: 10, maturity: 1 });
+  const node = new DeafNode({ urls: [devnet.url], requestTimeoutMs: 5_000, log: silentLogger });
+  node.start();
+  const db = await openDatabase(backend);
+  try {
+    const wallet = address(310);
+    await applyLedger(db, [{ wallet, minerId: "rig", amount: 3n * KAS, reason: "adjustment", blockHash: null, paymentId: null, note: "test" }]);
+    devnet.fund(TREASURY, 5n * KAS, { mature: false });
+    const fundedAt = devnet.virtualDaaScore();
+    await until(async () => devnet.virtualDaaScore() >= fundedAt + 1n, 20_000, "maturity");
+    const config = {
+      treasury: { address: TREASURY, coinbaseMaturity: 1, fee: 1 }, payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 10 },
+      database: { url: null, embeddedPath: backend.embeddedPath },
+    };
+    const service = await startPayerService({
+      db, node, config, signer: makeSigner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
+    });
+    try {
+      await until(async () => {
+        await service!.cycleNow();
+        return (await db.query("SELECT 1 FROM payment_batches WHERE status = 'accepted'")).length === 1;
+      }, 20_000, "accepted");
+      // More cycles change nothing: the balance is paid and nothing is due.
+      await service!.cycleNow();
+    } finally {
+      await service!.stop();
+    }
+    expect(node.sent).toBeGreaterThanOrEqual(1);
+    expect(await db.query("SELECT txid FROM payment_attempts")).toHaveLength(1);
+    expect(await db.query("SELECT id FROM payment_batches")).toHaveLength(1);
+    expect(BigInt(await rawBalance(devnet, wallet))).toBe(3n * KAS);
+  } finally {
+    await db.close();
+    await node.close();
+    await devnet.stop();
+  }
+}, 60_000);
