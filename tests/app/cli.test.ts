@@ -44,3 +44,28 @@ describe("argument parsing", () => {
     expect(() => parseArgs(["--config"])).toThrow(UsageError);
   });
 });
+
+describe("index.ts payer", () => {
+  test("refuses to start without TREASURY_PRIVATE_KEY, in one line, exit 2", () => {
+    const proc = Bun.spawnSync(["bun", "run", "index.ts", "payer"], { env: { ...process.env, TREASURY_PRIVATE_KEY: "", DEBUG: "" } });
+    expect(proc.exitCode).toBe(2);
+    const err = proc.stderr.toString().trim();
+    expect(err.split("\n")).toHaveLength(1);
+    expect(err).toContain("TREASURY_PRIVATE_KEY is not set");
+  });
+
+  test("refuses the embedded database: it belongs to the pool process", () => {
+    const key = "01".repeat(32);
+    const proc = Bun.spawnSync(["bun", "run", "index.ts", "payer"], { env: { ...process.env, TREASURY_PRIVATE_KEY: key, DATABASE_URL: "", DEBUG: "" } });
+    expect(proc.exitCode).toBe(2);
+    const err = proc.stderr.toString();
+    expect(err).toContain("needs Postgres (DATABASE_URL)");
+    expect(err).not.toContain(key);
+  });
+
+  test("payer and treasury take only --config", () => {
+    expect(parseArgs(["payer", "--config", "x.json"])).toEqual({ kind: "payer", configFile: "x.json" });
+    expect(parseArgs(["treasury"])).toEqual({ kind: "treasury", configFile: undefined });
+    expect(() => parseArgs(["payer", "--devnet"])).toThrow(UsageError);
+  });
+});

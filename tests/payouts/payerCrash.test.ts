@@ -64,6 +64,9 @@ async function scenario(step: "written" | "broadcast" | "accepted", backend: Tes
     (await db.query("SELECT 1 FROM payment_batches WHERE id = $1 AND status = 'accepted'", [batch!.id])).length === 1, 20_000, "the batch settled");
   again.kill("SIGTERM");
   expect(await again.exited).toBe(0);
+  const logs = (await new Response(again.stdout).text()) + (await new Response(again.stderr).text());
+  expect(logs).toContain("payer running");
+  expect(logs).not.toContain(bytesToHex(TREASURY_KEY));
 
   for (const [i, wallet] of wallets.entries()) {
     expect(BigInt((await node.request("getBalanceByAddress", { address: wallet })).balance)).toBe(amounts[i]!);
