@@ -1,16 +1,11 @@
 // Figures the database already holds: blocks by status, what the pool owes and has paid, the payouts' states.
 // Read at scrape time, once per scrape for all of them, so nothing on the share path keeps a second count.
+// The wallet's own figures come from the payer process (treasury.ts).
 
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { Queryable } from "../db/database.ts";
 
 export type MetricsDatabase = Queryable;
-
-/** The pool wallet's figures as the treasury reconciliation gives them. */
-export interface TreasuryFigures {
-  spendable: bigint;
-  immature: bigint;
-}
 
 interface Ledger {
   blocks: Array<{ mode: string; status: string; n: string }>;
@@ -35,11 +30,11 @@ async function readLedger(db: MetricsDatabase): Promise<Ledger> {
 }
 
 /** Sompi as a float: exact up to 2^53 sompi (90 million KAS), which is all a metric needs. */
-const sompi = (s: string | bigint) => Number(s);
+const sompi = (s: string) => Number(s);
 
 export function addDatabaseGauges(
   registry: Registry,
-  sources: () => { db?: MetricsDatabase; treasury?: () => Promise<TreasuryFigures> },
+  sources: () => { db?: MetricsDatabase },
 ): void {
   let cached: { at: number; read: Promise<Ledger | null> } | null = null;
   const ledger = (): Promise<Ledger | null> => {
@@ -48,14 +43,6 @@ export function addDatabaseGauges(
     const now = Date.now();
     if (!cached || now - cached.at > READ_TTL_MS) cached = { at: now, read: readLedger(db).catch(() => null) };
     return cached.read;
-  };
-  let treasuryRead: { at: number; read: Promise<TreasuryFigures | null> } | null = null;
-  const treasury = (): Promise<TreasuryFigures | null> => {
-    const source = sources().treasury;
-    if (!source) return Promise.resolve(null);
-    const now = Date.now();
-    if (!treasuryRead || now - treasuryRead.at > READ_TTL_MS) treasuryRead = { at: now, read: source().catch(() => null) };
-    return treasuryRead.read;
   };
   const registers = [registry];
 
@@ -91,20 +78,6 @@ export function addDatabaseGauges(
       if (!l) return;
       for (const status of PAYMENT_STATUSES) this.set({ status }, 0);
       for (const p of l.payments) this.set({ status: p.status }, Number(p.n));
-    },
-  });
-  new Gauge({
-    name: "kaspool_treasury_spendable_sompi", help: "Mature coins the pool wallet can spend (where the treasury watcher runs).", registers,
-    async collect() {
-      const t = await treasury();
-      if (t) this.set(sompi(t.spendable));
-    },
-  });
-  new Gauge({
-    name: "kaspool_treasury_immature_sompi", help: "Coinbase rewards in the pool wallet not yet mature.", registers,
-    async collect() {
-      const t = await treasury();
-      if (t) this.set(sompi(t.immature));
     },
   });
 }

@@ -6,7 +6,7 @@ import type { Config } from "../config/types.ts";
 import { HASHES_PER_SHARE_UNIT } from "../kaspa/target.ts";
 import type { Mode, ObservedReject, StratumObserver, WorkerRef } from "../stratum/observer.ts";
 import type { StratumStats } from "../stratum/stats.ts";
-import { addDatabaseGauges, type MetricsDatabase, type TreasuryFigures } from "./ledgerGauges.ts";
+import { addDatabaseGauges, type MetricsDatabase } from "./ledgerGauges.ts";
 import { addLegacyGauges } from "./legacy.ts";
 import { outcomeOf, WorkerSeries } from "./workers.ts";
 
@@ -20,8 +20,6 @@ export interface MetricsSources {
   backlog?: () => number;
   db?: MetricsDatabase;
   node?: { readonly connected: boolean };
-  /** The pool wallet's figures, where a treasury watcher runs in this process. */
-  treasury?: () => Promise<TreasuryFigures>;
 }
 
 export type MetricsConfig = Pick<Config, "metrics" | "treasury" | "stratum">;
