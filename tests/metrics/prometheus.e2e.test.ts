@@ -3,7 +3,7 @@
 // moving, share and block figures equal to the database's, the pushed group, and bounded label cardinality.
 
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLogger } from "../../src/common/log.ts";
@@ -19,6 +19,7 @@ import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { startPoolAccounting } from "../../src/pool/index.ts";
 import { startStratum } from "../../src/stratum/index.ts";
+import { testPrometheusConfig } from "./promConfig.ts";
 
 const PROMETHEUS = "/usr/bin/prometheus";
 const PUSHGATEWAY = "/usr/bin/prometheus-pushgateway";
@@ -65,16 +66,14 @@ test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equ
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 
   // The repo's scrape config, its targets rewritten to the ports started here.
-  const promConfig = readFileSync(join(import.meta.dir, "prometheus.yml"), "utf8")
-    .replace("scrape_interval: 15s", "scrape_interval: 1s")
-    .replace('"kaspool:8080"', `"127.0.0.1:${metricsPort}"`)
-    .replace('"pushgateway:9091"', `"127.0.0.1:${gatewayPort}"`);
-  writeFileSync(join(tmp, "prometheus.yml"), promConfig);
+  const prom = testPrometheusConfig(join(import.meta.dir, "../.."), { metrics: `127.0.0.1:${metricsPort}`, gateway: `127.0.0.1:${gatewayPort}` });
+  const job = prom.poolJob;
+  writeFileSync(join(tmp, "prometheus.yml"), prom.yaml);
   children.push(Bun.spawn([PUSHGATEWAY, `--web.listen-address=127.0.0.1:${gatewayPort}`], { stdout: "ignore", stderr: "ignore" }));
   children.push(Bun.spawn([
     PROMETHEUS, `--config.file=${join(tmp, "prometheus.yml")}`, `--storage.tsdb.path=${join(tmp, "tsdb")}`,
     `--web.listen-address=127.0.0.1:${promPort}`, "--web.console.templates=/nonexistent", "--web.console.libraries=/nonexistent",
-  ], { stdout: "ignore", stderr: "ignore" }));
+  ], { stdout: "ignore", stderr: Bun.file(join(tmp, "prometheus.log")) }));
 
   const devnet = await startDevnet({ port: 0, bps: 20, difficulty: 3e-5, redRatio: 0, maturity: 5, seed: 11, log: silentLogger });
   const config = configSchema.parse({
@@ -101,6 +100,7 @@ test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equ
   const miners: Miner[] = [];
   let stratum: Awaited<ReturnType<typeof startStratum>> | null = null;
   let pusher: ReturnType<typeof startPushing> | null = null;
+  let accountingStopped = false;
   try {
     await node.waitConnected(3_000);
     stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: silentLogger, observer: metrics.stratum });
@@ -117,7 +117,9 @@ test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equ
       const r = await query(q);
       return r.length ? Number(r[0]!.value[1]) : NaN;
     };
-    await waitFor("prometheus", async () => (await fetch(`${promUrl}/-/ready`)).ok);
+    await waitFor("prometheus", async () => (await fetch(`${promUrl}/-/ready`)).ok).catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n${prom.file} rewritten to:\n${prom.yaml}\n${await Bun.file(join(tmp, "prometheus.log")).text()}`);
+    });
 
     // Five workers on three addresses, against a cap of two worker series.
     const url = `stratum+tcp://127.0.0.1:${stratum.ports[0]}`;
@@ -126,16 +128,19 @@ test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equ
     const countBlocks = async () => Number((await db.query<{ n: string }>("SELECT count(*)::text AS n FROM blocks"))[0]!.n);
     await waitFor("three blocks", async () => (await countBlocks()) >= 3, 40_000);
     const firstAccepted = await waitFor("a scraped share count", async () => {
-      const v = await scalar('sum(kaspool_shares_accepted_total{job="kaspool"})');
+      const v = await scalar(`sum(kaspool_shares_accepted_total{job="${job}"})`);
       return v > 0 ? v : null;
     });
     await Bun.sleep(2_500);
-    expect(await scalar('sum(kaspool_shares_accepted_total{job="kaspool"})')).toBeGreaterThan(firstAccepted);
+    expect(await scalar(`sum(kaspool_shares_accepted_total{job="${job}"})`)).toBeGreaterThan(firstAccepted);
 
     const ports = stratum.ports.map(String);
     for (const m of miners.splice(0)) await m.stop();
     await stratum.stop();
     stratum = null;
+    // Stopped, so the database holds still: the recorder has flushed and the tracker no longer moves blocks on.
+    await accounting.stop();
+    accountingStopped = true;
     const [dbShares, dbBlocks] = await Promise.all([
       db.query<{ n: string }>("SELECT count(*)::text AS n FROM shares"),
       db.query<{ mode: string; status: string; n: string }>("SELECT mode, status, count(*)::text AS n FROM blocks GROUP BY mode, status"),
@@ -143,18 +148,26 @@ test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equ
     const sharesInDb = Number(dbShares[0]!.n);
     const blocksInDb = dbBlocks.reduce((s, b) => s + Number(b.n), 0);
     // Once the pool is idle, a fresh scrape must carry exactly the database's counts.
-    await waitFor("the scraped figures to equal the database's", async () =>
-      (await scalar('sum(kaspool_shares_accepted_total{job="kaspool"})')) === sharesInDb &&
-      (await scalar('sum(kaspool_blocks_found_total{job="kaspool"})')) === blocksInDb &&
-      (await scalar('sum(kaspool_blocks{job="kaspool"})')) === (await countBlocks()), 15_000);
+    let seen = "";
+    await waitFor("the scraped figures to equal the database's", async () => {
+      const got = [
+        await scalar(`sum(kaspool_shares_accepted_total{job="${job}"})`),
+        await scalar(`sum(kaspool_blocks_found_total{job="${job}"})`),
+        await scalar(`sum(kaspool_blocks{job="${job}"})`),
+      ];
+      seen = `prometheus ${got.join("/")}, database ${sharesInDb}/${blocksInDb}/${await countBlocks()}`;
+      return got[0] === sharesInDb && got[1] === blocksInDb && got[2] === blocksInDb;
+    }, 15_000).catch((e) => {
+      throw new Error(`${(e as Error).message} (${seen})`);
+    });
     for (const b of await db.query<{ mode: string; status: string; n: string }>("SELECT mode, status, count(*)::text AS n FROM blocks GROUP BY mode, status")) {
-      await waitFor(`blocks{${b.status}}`, async () => (await scalar(`kaspool_blocks{job="kaspool",mode="${b.mode}",status="${b.status}"}`)) === Number(b.n), 10_000);
+      await waitFor(`blocks{${b.status}}`, async () => (await scalar(`kaspool_blocks{job="${job}",mode="${b.mode}",status="${b.status}"}`)) === Number(b.n), 10_000);
     }
-    expect(await scalar('sum(kaspool_accepted_work_hashes_total{job="kaspool"})')).toBeGreaterThan(0);
-    expect(await scalar('sum(kaspool_share_commit_batch_size_count{job="kaspool"})')).toBeGreaterThan(0);
-    expect(await scalar('kaspool_jobs_broadcast_total{job="kaspool"}')).toBeGreaterThan(0);
-    expect(await scalar('sum(kaspool_node_rpc_seconds_count{job="kaspool",method="getBlockTemplate"})')).toBeGreaterThan(0);
-    expect(await scalar('kaspool_network_difficulty{job="kaspool"}')).toBeGreaterThan(0);
+    expect(await scalar(`sum(kaspool_accepted_work_hashes_total{job="${job}"})`)).toBeGreaterThan(0);
+    expect(await scalar(`sum(kaspool_share_commit_batch_size_count{job="${job}"})`)).toBeGreaterThan(0);
+    expect(await scalar(`kaspool_jobs_broadcast_total{job="${job}"}`)).toBeGreaterThan(0);
+    expect(await scalar(`sum(kaspool_node_rpc_seconds_count{job="${job}",method="getBlockTemplate"})`)).toBeGreaterThan(0);
+    expect(await scalar(`kaspool_network_difficulty{job="${job}"}`)).toBeGreaterThan(0);
 
     // The pushed group: job mining_metrics, grouped by instance, with the pool's own figures and the seed's names.
     const pushed = await waitFor("the pushed group", async () => {
@@ -165,16 +178,16 @@ test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equ
     expect((await query('pool_hash_rate_GHps{job="mining_metrics"}')).length).toBe(1);
 
     // Cardinality: worker series at the cap, every other label from its closed set.
-    expect(await scalar('count(kaspool_worker_difficulty{job="kaspool"})')).toBe(2);
-    expect(await scalar('count(miner_hash_rate_GHps{job="kaspool"})')).toBe(2);
-    for (const s of await query('{job="kaspool",__name__=~"kaspool_.*"}')) {
+    expect(await scalar(`count(kaspool_worker_difficulty{job="${job}"})`)).toBe(2);
+    expect(await scalar(`count(miner_hash_rate_GHps{job="${job}"})`)).toBe(2);
+    for (const s of await query(`{job="${job}",__name__=~"kaspool_.*"}`)) {
       const { __name__, job, instance, wallet, worker, ...labels } = s.metric;
       if (labels.mode) expect(["pplns", "solo"]).toContain(labels.mode);
       if (labels.reason) expect(["unauthorized", "job_not_found", "malformed", "duplicate", "low_difficulty", "stale", "pool", "miner"]).toContain(labels.reason);
       if (labels.port) expect(ports).toContain(labels.port);
       if (wallet || worker) expect(__name__).toMatch(/^kaspool_worker_/);
     }
-    const series = await scalar('count({job="kaspool"})');
+    const series = await scalar(`count({job="${job}"})`);
     expect(series).toBeLessThan(400);
 
     // A clean stop deletes the group from the gateway.
@@ -188,7 +201,7 @@ test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equ
     await pusher?.stop();
     await stratum?.stop();
     server.stop(true);
-    await accounting.stop();
+    if (!accountingStopped) await accounting.stop();
     await submitter.close();
     await node.close();
     await db.close();
