@@ -1,7 +1,7 @@
 // Every kaspool_ metric in one registry. Events (shares, blocks, RPC replies) only bump counters and histograms;
 // gauges are read in collect() from figures the pool already keeps, so a scrape costs the share path nothing.
 
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Config } from "../config/types.ts";
 import { HASHES_PER_SHARE_UNIT } from "../kaspa/target.ts";
 import type { Mode, ObservedReject, StratumObserver, WorkerRef } from "../stratum/observer.ts";
@@ -96,6 +96,8 @@ export class PoolMetrics {
     this.httpRequests = c("http_requests_total", "API requests, by route pattern and status class.", ["route", "code"]);
     this.httpSeconds = h("http_request_seconds", "API response time, by route pattern.", secondsBuckets, ["route"]);
 
+    // Process figures (CPU, memory, event-loop lag: what a slow share reply shows first), as the seed pushed them.
+    collectDefaultMetrics({ register: this.registry, prefix: "kaspool_" });
     if (m.workerSeries) this.addWorkerGauges();
     if (m.legacyNames) addLegacyGauges(this.registry, config.treasury.address, () => this.legacyView());
   }

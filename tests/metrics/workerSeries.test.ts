@@ -73,4 +73,6 @@ test("without workerSeries no series carries a worker, whatever the flood", asyn
   expect(text).not.toContain("worker=");
   expect(text).not.toContain("miner_id=");
   expect(text).toContain('kaspool_accepted_work_hashes_total{mode="solo"} 4294967296000');
+  expect(text).toContain("kaspool_process_resident_memory_bytes");
+  expect(text).toContain("kaspool_nodejs_eventloop_lag_p99_seconds");
 });
