@@ -5,7 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { Config } from "../config/types.ts";
 import { HASHES_PER_SHARE_UNIT } from "../kaspa/target.ts";
 import type { Mode, ObservedReject, StratumObserver, WorkerRef } from "../stratum/observer.ts";
-import type { StratumStats } from "../stratum/stats.ts";
+import type { StratumStats, WorkerStats } from "../stratum/stats.ts";
 import { addDatabaseGauges, type MetricsDatabase } from "./ledgerGauges.ts";
 import { addLegacyGauges } from "./legacy.ts";
 import { outcomeOf, WorkerSeries } from "./workers.ts";
@@ -53,13 +53,13 @@ export class PoolMetrics {
     this.rejected = c("shares_rejected_total", "Shares refused, by reason.", ["mode", "port", "reason"]);
     this.work = c("accepted_work_hashes_total", "Hashes the accepted shares stand for (difficulty × 2^32); rate() is the hashrate.", ["mode"]);
     g("pool_hashrate_hashes_per_second", "Hashrate of connected workers over the last 10 minutes.", ["mode"], function () {
-      self.byMode(this, (w) => w.hashrate);
+      self.byMode(this, (ws) => ws.reduce((sum, w) => sum + w.hashrate, 0));
     });
     g("miners_active", "Addresses with a connected, authorized worker.", ["mode"], function () {
-      self.byMode(this, () => 0, true);
+      self.byMode(this, (ws) => new Set(ws.map((w) => w.address)).size);
     });
     g("workers_active", "Connected, authorized workers (address.worker).", ["mode"], function () {
-      self.byMode(this, () => 1);
+      self.byMode(this, (ws) => ws.length);
     });
     this.connections = g("stratum_connections", "Open stratum connections.", ["port"]);
     this.disconnects = c("stratum_disconnects_total", "Closed stratum connections, by which side closed.", ["port", "reason"]);
@@ -166,13 +166,10 @@ export class PoolMetrics {
     this.httpSeconds.observe({ route }, seconds);
   }
 
-  private byMode(gauge: Gauge<"mode">, value: (w: StratumStats["workers"][number]) => number, distinctAddresses = false): void {
+  private byMode(gauge: Gauge<"mode">, figure: (workers: WorkerStats[]) => number): void {
     const stats = this.sources.stratum?.stats();
     if (!stats) return;
-    for (const mode of ["pplns", "solo"] as Mode[]) {
-      const ws = stats.workers.filter((w) => w.mode === mode);
-      gauge.set({ mode }, distinctAddresses ? new Set(ws.map((w) => w.address)).size : ws.reduce((s, w) => s + value(w), 0));
-    }
+    for (const mode of ["pplns", "solo"] as Mode[]) gauge.set({ mode }, figure(stats.workers.filter((w) => w.mode === mode)));
   }
 
   private addWorkerGauges(): void {
@@ -200,5 +197,5 @@ export class PoolMetrics {
 }
 
 function reasonLabel(reason: ObservedReject): string {
-  return reason.replace("-", "_");
+  return reason.replaceAll("-", "_");
 }

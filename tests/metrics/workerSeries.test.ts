@@ -54,6 +54,11 @@ test("the 1-minute figures are a sliding minute, and series go ten minutes after
   expect(text).toContain(`added_miner_shares_1min_count{miner_id="w4999",wallet_address="${DEVNET_POOL_ADDRESS}"} 0`);
   // The counter keeps its total: only the window moved.
   expect(text).toContain('kaspool_shares_rejected_total{mode="pplns",port="5555",reason="duplicate"} 1');
+  for (const reason of ["job-not-found", "low-difficulty", "unauthorized", "malformed", "stale"] as const) m.stratum.shareRejected("5555", "pplns", null, reason, now);
+  text = await scrape();
+  for (const reason of ["job_not_found", "low_difficulty", "unauthorized", "malformed", "stale"]) {
+    expect(text).toContain(`kaspool_shares_rejected_total{mode="pplns",port="5555",reason="${reason}"} 1`);
+  }
 
   m.stratum.shareAccepted("5555", "pplns", { address: DEVNET_POOL_ADDRESS, worker: "late" }, 2, 0.0001, now);
   // Ten minutes and a millisecond after the flood's last share: only "late" is younger.
