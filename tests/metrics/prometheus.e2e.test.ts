@@ -133,6 +133,11 @@ test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equ
     });
     await Bun.sleep(2_500);
     expect(await scalar(`sum(kaspool_shares_accepted_total{job="${job}"})`)).toBeGreaterThan(firstAccepted);
+    // Five workers of three addresses, read from the live connections at scrape time.
+    await waitFor("workers and miners active", async () =>
+      (await scalar(`kaspool_workers_active{job="${job}",mode="pplns"}`)) === 5 && (await scalar(`kaspool_miners_active{job="${job}",mode="pplns"}`)) === 3);
+    expect(await scalar(`kaspool_pool_hashrate_hashes_per_second{job="${job}",mode="pplns"}`)).toBeGreaterThan(0);
+    expect(await scalar(`sum(kaspool_stratum_connections{job="${job}"})`)).toBe(5);
 
     const ports = stratum.ports.map(String);
     for (const m of miners.splice(0)) await m.stop();
