@@ -1,13 +1,16 @@
 // `index.ts payer`: the only process that holds TREASURY_PRIVATE_KEY. `index.ts treasury`: one reconciliation.
 
+import { hostname } from "node:os";
 import { createLogger } from "../common/log.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { openDatabase } from "../db/index.ts";
+import { startPushing, TreasuryMetrics, type Pusher } from "../metrics/index.ts";
 import { NodeClient } from "../node/client.ts";
 import { startPayerService } from "../payouts/service.ts";
 import { makeSigner } from "../payouts/planner.ts";
 import { maturityMargin, type PayerOptions } from "../payouts/payer.ts";
+import type { Reconciliation } from "../treasury/holdings.ts";
 import { formatReconciliation, reconcileTreasury } from "../treasury/position.ts";
 import { TreasuryWatcher } from "../treasury/watcher.ts";
 import { waitUntilReady } from "./run.ts";
@@ -50,10 +53,11 @@ export async function runPayer(opts: { configFile?: string }): Promise<number> {
     await Promise.race([waitUntilReady(node, config, () => signalled), signal]);
     if (signalled) return 0;
     const db = await openDatabase({ url: config.database.url, embeddedPath: config.database.embeddedPath, log: log.child("db") });
+    const treasury = config.pushgateway ? treasuryPush(config.pushgateway, config.metrics.pushIntervalSeconds) : null;
     try {
       const service = await startPayerService({
         db, node, config, signer: makeSigner(key, config), log: log.child("payer"),
-        stopped: () => signalled, onStep: crashHook(process.env.KASPOOL_PAYER_CRASH_AFTER),
+        stopped: () => signalled, onStep: crashHook(process.env.KASPOOL_PAYER_CRASH_AFTER), onReconciled: treasury?.update,
       });
       if (service) {
         log.info("payer running", { pool: config.treasury.address, everyMinutes: config.payments.intervalMinutes });
@@ -61,6 +65,7 @@ export async function runPayer(opts: { configFile?: string }): Promise<number> {
         await service.stop();
       }
     } finally {
+      await treasury?.stop();
       await db.close();
     }
     return 0;
@@ -70,6 +75,22 @@ export async function runPayer(opts: { configFile?: string }): Promise<number> {
   } finally {
     await node.close();
   }
+}
+
+/**
+ * The wallet's figures go to the Pushgateway under instance `<host>-payer`, beside the pool's own group. Pushing
+ * starts with the first reconciliation, so the gateway never shows zeros for a wallet not yet read.
+ */
+function treasuryPush(url: string, intervalSeconds: number): { update(r: Reconciliation): void; stop(): Promise<void> } {
+  const metrics = new TreasuryMetrics();
+  let pusher: Pusher | null = null;
+  return {
+    update(r) {
+      metrics.update(r);
+      pusher ??= startPushing({ url, registry: metrics.registry, intervalMs: intervalSeconds * 1000, instance: `${hostname()}-payer`, log: log.child("metrics") });
+    },
+    stop: async () => void (await pusher?.stop()),
+  };
 }
 
 /** The crash tests stop the payer with SIGKILL at one of the points that split a payout. */

@@ -1,11 +1,13 @@
 // Runs the pool: node client, accounting, stratum. Stops cleanly on SIGINT/SIGTERM, flushing shares first.
 
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { formatHashrate } from "../common/hashrate.ts";
 import { createLogger } from "../common/log.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { openDatabase } from "../db/index.ts";
+import { PoolMetrics, startPushing } from "../metrics/index.ts";
 import { startDevnet } from "../devnet/index.ts";
 import { BlockSubmitter } from "../node/blockSubmitter.ts";
 import { NodeClient } from "../node/client.ts";
@@ -61,7 +63,11 @@ export async function runPool(opts: RunOptions): Promise<number> {
       log.info("devnet node started", { url: devnet.url });
     }
 
-    const node = new NodeClient({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("node") });
+    // Served at /metrics by the API (metrics.response()); the API's routes are measured by httpMetrics(metrics).
+    const metrics = new PoolMetrics(config);
+    const node = new NodeClient({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("node"), onRequest: metrics.rpc });
+    node.on("disconnected", metrics.nodeDisconnected);
+    metrics.attach({ node });
     node.start();
     stops.push(() => node.close());
     await Promise.race([waitUntilReady(node, config, () => signalled !== null), signal]);
@@ -74,8 +80,9 @@ export async function runPool(opts: RunOptions): Promise<number> {
     stops.push(() => db.close());
     // The spool lives beside the embedded database: the one folder an operator must keep across restarts.
     const spoolPath = join(dirname(config.database.embeddedPath), "shares.spool");
-    const accounting = await startPoolAccounting({ db, node, config, spoolPath, log: log.child("pool") });
+    const accounting = await startPoolAccounting({ db, node, config, spoolPath, log: log.child("pool"), onShareBatch: metrics.shareBatch });
     stops.push(() => accounting.stop());
+    metrics.attach({ db, backlog: accounting.backlog });
     // Found blocks go to every node at once, over connections template traffic cannot hold up.
     const submitter = new BlockSubmitter({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("submit") });
     submitter.start();
@@ -84,8 +91,16 @@ export async function runPool(opts: RunOptions): Promise<number> {
     // Closed before the loop stops (stops run in reverse): a pass waiting on a silent node then ends at once.
     stops.push(() => submitter.close());
 
-    const stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: log.child("stratum") });
+    const stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: log.child("stratum"), observer: metrics.stratum });
     stops.push(() => stratum.stop());
+    metrics.attach({ stratum });
+    if (config.pushgateway) {
+      const pusher = startPushing({
+        url: config.pushgateway, registry: metrics.registry, intervalMs: config.metrics.pushIntervalSeconds * 1000, instance: hostname(), log: log.child("metrics"),
+      });
+      // Stops run in reverse: the group is deleted first, while everything it described is still up.
+      stops.push(() => pusher.stop());
+    }
     log.info("pool running", { network: config.network, stratum: stratum.ports.join(","), pool: config.treasury.address });
     if (payerKey) {
       log.info("devnet demo: the payer runs in this process, signing with TREASURY_PRIVATE_KEY");

@@ -79,6 +79,12 @@ export const configSchema = z.strictObject({
   payments: z.strictObject({ intervalMinutes: positive, thresholdKas: positive, feeBumpMinutes: positive }),
   database: z.strictObject({ url: z.string().min(1).nullable(), embeddedPath: z.string().min(1) }),
   pushgateway: z.string().url().nullable(),
+  metrics: z.strictObject({
+    workerSeries: z.boolean(),
+    maxWorkerSeries: z.number().int().positive().max(100_000),
+    pushIntervalSeconds: z.number().finite().min(1),
+    legacyNames: z.boolean(),
+  }),
   debug: z.boolean(),
 });
 

@@ -23,6 +23,8 @@ export interface NodeClientOptions {
   requestTimeoutMs?: number;
   log?: Logger;
   reconnect?: { minDelayMs?: number; maxDelayMs?: number };
+  /** Hears how long each request took, answered or not (metrics); must not throw. */
+  onRequest?: (method: string, seconds: number, ok: boolean) => void;
 }
 
 type ClientEvent = "connected" | "disconnected";
@@ -60,6 +62,7 @@ export class NodeClient {
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly log: Logger;
+  private readonly onRequest: NodeClientOptions["onRequest"];
 
   private running = false;
   private closed = false;
@@ -83,6 +86,7 @@ export class NodeClient {
     this.minDelayMs = opts.reconnect?.minDelayMs ?? 250;
     this.maxDelayMs = Math.max(this.minDelayMs, opts.reconnect?.maxDelayMs ?? 10_000);
     this.log = opts.log ?? createLogger("node");
+    this.onRequest = opts.onRequest;
     this.subscriptions = new Subscriptions(this.log, () => {
       const conn = this.conn;
       if (!conn || !conn.open || conn.dropped) return null;
@@ -320,6 +324,16 @@ export class NodeClient {
   // ---- requests and incoming messages ----
 
   private call(conn: Connection, method: string, params: object): Promise<unknown> {
+    const reply = this.send(conn, method, params);
+    const observe = this.onRequest;
+    if (observe) {
+      const started = performance.now();
+      reply.then(() => observe(method, (performance.now() - started) / 1000, true), () => observe(method, (performance.now() - started) / 1000, false));
+    }
+    return reply;
+  }
+
+  private send(conn: Connection, method: string, params: object): Promise<unknown> {
     if (!conn.open || conn.dropped) return Promise.reject(new NodeUnavailableError(`not connected to a node`));
     const id = this.nextId++;
     let text: string;

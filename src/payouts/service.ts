@@ -5,6 +5,7 @@ import type { Logger } from "../common/log.ts";
 import type { Config } from "../config/types.ts";
 import type { Database } from "../db/database.ts";
 import { acquirePayerLock, type PayerLock } from "../db/payerLock.ts";
+import type { Reconciliation } from "../treasury/holdings.ts";
 import { formatReconciliation, reconcileTreasury } from "../treasury/position.ts";
 import { TreasuryWatcher, type WalletNode } from "../treasury/watcher.ts";
 import { maturityMargin, Payer, type PayerNode, type PayerOptions } from "./payer.ts";
@@ -18,6 +19,8 @@ export interface PayerServiceOptions {
   log: Logger;
   stopped(): boolean;
   onStep?: PayerOptions["onStep"];
+  /** Hears each cycle's treasury reconciliation (metrics). */
+  onReconciled?: (r: Reconciliation) => void;
 }
 
 export interface PayerService {
@@ -45,6 +48,7 @@ export async function startPayerService(o: PayerServiceOptions): Promise<PayerSe
     }
     await payer.cycle();
     const r = await reconcileTreasury(o.db, watcher, maturity, maturityMargin(maturity));
+    o.onReconciled?.(r);
     if (r.deficit > 0n || r.surplus > 0n) o.log.warn("treasury does not reconcile", { figures: formatReconciliation(r).replaceAll("\n", "; ") });
   };
   const cycleNow = async () => {

@@ -23,10 +23,14 @@ export interface PoolAccountingOptions {
    * 10 blocks per second, far beyond any merge delay of a block that made it into the DAG.
    */
   orphanAfterDaa?: bigint;
+  /** Hears each share batch made durable (metrics). */
+  onShareBatch?: (records: number, seconds: number) => void;
 }
 
 export interface PoolAccounting {
   sink: ShareSink;
+  /** Shares and blocks accepted but not yet in the database. */
+  backlog(): number;
   /** Runs one tracking pass now (tests; the timer does it otherwise). */
   trackNow(): Promise<void>;
   stop(): Promise<void>;
@@ -43,6 +47,7 @@ export async function startPoolAccounting(o: PoolAccountingOptions): Promise<Poo
       o.log.info(added ? "block recorded" : "block already recorded", { hash: block.hash, mode: block.mode, accepted: block.accepted });
     },
     log: o.log.child("shares"),
+    onBatch: o.onShareBatch,
   });
 
   const tracker = new BlockTracker({
@@ -69,6 +74,7 @@ export async function startPoolAccounting(o: PoolAccountingOptions): Promise<Poo
 
   return {
     sink: recorder,
+    backlog: () => recorder.backlog,
     trackNow,
     async stop() {
       stopped = true;

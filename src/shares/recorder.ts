@@ -26,6 +26,8 @@ export interface ShareRecorderOptions {
   maxConcurrentWrites?: number;
   /** How often, while spooling, to try the database again. */
   retryMs?: number;
+  /** Hears each batch made durable, with how long the write took (metrics); must not throw. */
+  onBatch?: (records: number, seconds: number) => void;
 }
 
 type Pending =
@@ -51,6 +53,9 @@ export class ShareRecorder implements ShareSink {
   private readonly maxConcurrentWrites: number;
   private readonly retryMs: number;
   private readonly persistBlock: (block: FoundBlock) => Promise<unknown>;
+  private readonly onBatch: ShareRecorderOptions["onBatch"];
+  /** Records in the spool file, waiting for the database. */
+  private spooled = 0;
   private pending: Pending[] = [];
   private kickQueued = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -70,6 +75,7 @@ export class ShareRecorder implements ShareSink {
     this.maxConcurrentWrites = opts.maxConcurrentWrites ?? 4;
     this.retryMs = opts.retryMs ?? 5_000;
     this.persistBlock = opts.persistBlock;
+    this.onBatch = opts.onBatch;
   }
 
   /** Starts a recorder, first replaying whatever a previous run left in the spool. */
@@ -77,7 +83,11 @@ export class ShareRecorder implements ShareSink {
     const r = new ShareRecorder(opts);
     r.spooling = !r.spool.isEmpty;
     // Shares a previous run spooled were acknowledged: they hold the window watermark until replayed.
-    if (r.spooling) for (const rec of r.spool.read()) if (rec.kind === "share") r.mark.add(shareKey(rec.share), rec.share.timestamp);
+    if (r.spooling) {
+      const records = r.spool.read();
+      r.spooled = records.length;
+      for (const rec of records) if (rec.kind === "share") r.mark.add(shareKey(rec.share), rec.share.timestamp);
+    }
     if (r.spooling) await r.tryReplay();
     return r;
   }
@@ -85,6 +95,11 @@ export class ShareRecorder implements ShareSink {
   /** True while writes go to the spool because the database is unreachable. */
   get isSpooling(): boolean {
     return this.spooling;
+  }
+
+  /** Records not yet in the database: queued for a write, or waiting in the spool. */
+  get backlog(): number {
+    return this.pending.length + this.spooled;
   }
 
   recordShare(share: AcceptedShare): Promise<void> {
@@ -163,7 +178,9 @@ export class ShareRecorder implements ShareSink {
 
   private async writeBatch(batch: Pending[]): Promise<void> {
     try {
+      const started = performance.now();
       await this.write(batch.map((p) => p.record));
+      this.onBatch?.(batch.length, (performance.now() - started) / 1000);
       for (const p of batch) p.resolve();
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
@@ -199,6 +216,7 @@ export class ShareRecorder implements ShareSink {
       }
     }
     this.spool.append(records);
+    this.spooled += records.length;
   }
 
   private async writeToDatabase(records: readonly SpoolRecord[]): Promise<void> {
@@ -247,6 +265,7 @@ export class ShareRecorder implements ShareSink {
       const records = this.spool.read();
       await this.writeToDatabase(records);
       this.spool.clear();
+      this.spooled = 0;
       this.spooling = false;
       if (records.length) this.log.info("spool replayed into the database", { records: records.length });
     } catch (err) {

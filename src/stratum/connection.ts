@@ -24,6 +24,7 @@ import {
 } from "./protocol.ts";
 import { ShareRateCap } from "./shareRate.ts";
 import { validateShare, type ShareContext, type ValidShare } from "./shareValidator.ts";
+import type { StratumObserver } from "./observer.ts";
 import { HASHRATE_WINDOW_SECONDS, type StatsCounters } from "./stats.ts";
 import { clampToNetwork, snapStartDifficulty, VardiffWindow } from "./vardiff.ts";
 
@@ -41,6 +42,9 @@ export interface ConnectionContext {
   hub: TemplateHub;
   extranonces: ExtranonceAllocator;
   stats: StatsCounters;
+  observer: StratumObserver;
+  /** The bound port as metrics label it (a configured port 0 becomes the OS's choice). */
+  portLabel: string;
   log: Logger;
   /** A connection whose invalid-share ratio earned a ban reports itself here. */
   onBanned(connection: StratumConnection): void;
@@ -294,15 +298,19 @@ export class StratumConnection {
     if (!this.capShareRate(now)) return;
     if (this.follower?.isStale()) return this.refuseStale(req.id);
     let share: ValidShare;
+    const validating = performance.now();
     try {
       share = validateShare(this.shareContext, req.params);
     } catch (err) {
       if (!(err instanceof StratumError)) throw err;
       this.rejected++;
-      this.ctx.stats.shareRejected(rejectReason(err.code));
+      const reason = rejectReason(err.code);
+      this.ctx.stats.shareRejected(reason);
+      this.ctx.observer.shareRejected(this.ctx.portLabel, this.ctx.port.mode, this.login, reason, now);
       this.send(errorLine(req.id, err));
       return this.countInvalid();
     }
+    const validationSeconds = (performance.now() - validating) / 1000;
     const login = this.login!;
     // Taken in the same turn as `now`: until recordShare has the share, no PPLNS window it belongs in is cut.
     const release = this.ctx.sink.hold(now);
@@ -336,6 +344,7 @@ export class StratumConnection {
     this.accepted++;
     this.meter.add(share.sent.difficulty, done);
     this.ctx.stats.shareAccepted(share.sent.difficulty, done);
+    this.ctx.observer.shareAccepted(this.ctx.portLabel, this.ctx.port.mode, login, share.sent.difficulty, validationSeconds, done);
     this.vardiff?.recordShare();
     this.send(resultLine(req.id, true));
     if (this.ratio.record(true)) this.ctx.onBanned(this);
@@ -345,6 +354,7 @@ export class StratumConnection {
   private refuseStale(id: RequestId): void {
     this.rejected++;
     this.ctx.stats.shareRejected("job-not-found");
+    this.ctx.observer.shareRejected(this.ctx.portLabel, this.ctx.port.mode, this.login, "stale", Date.now());
     this.send(errorLine(id, errors.staleJob()));
   }
 
@@ -378,9 +388,11 @@ export class StratumConnection {
   /** Waits for the nodes at most their request timeout; a block no node answered is recorded for resubmission. */
   private async submitBlock(share: ValidShare, login: Login, now: number): Promise<FoundBlock> {
     const { job, nonce } = share;
+    const submitting = performance.now();
     const outcome = await this.ctx.submitter.submit(job.template, nonce);
     const hash = blockHash({ ...job.header, nonce });
     this.ctx.stats.blockFound(outcome.status);
+    this.ctx.observer.blockFound(this.ctx.port.mode, outcome.status, (performance.now() - submitting) / 1000, login, now);
     const block: FoundBlock = {
       hash, address: login.address, worker: login.worker, mode: this.ctx.port.mode, daaScore: job.header.daaScore,
       networkDifficulty: job.networkDifficulty, accepted: outcome.status === "accepted",

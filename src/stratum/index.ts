@@ -10,10 +10,12 @@ import { TemplateHub } from "../templates/index.ts";
 import { BanList } from "./bans.ts";
 import type { StratumConnection } from "./connection.ts";
 import { ExtranonceAllocator } from "./extranonce.ts";
+import { silentObserver, type StratumObserver } from "./observer.ts";
 import { listen, type Admission } from "./server.ts";
 import { StatsCounters, type StratumStats, type WorkerStats } from "./stats.ts";
 
 export type { StratumStats, WorkerStats } from "./stats.ts";
+export type { StratumObserver } from "./observer.ts";
 
 export interface StratumOptions {
   config: Config;
@@ -25,11 +27,15 @@ export interface StratumOptions {
   log?: Logger;
   /** Measures how old work is (stratum.staleJobSeconds); tests inject one to step over an outage. */
   clock?: () => number;
+  /** Hears shares, blocks and connections as they happen (metrics). */
+  observer?: StratumObserver;
 }
 
 export interface Stratum {
   /** Bound ports, in config order (a configured port 0 becomes the ephemeral port the OS chose). */
   readonly ports: number[];
+  /** IPs banned right now. */
+  bannedIps(): number;
   stop(): Promise<void>;
   stats(): StratumStats;
 }
@@ -43,10 +49,12 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   const { config, node, submitter, sink } = opts;
   const log = opts.log ?? createLogger("stratum");
   const s = config.stratum;
+  const observer = opts.observer ?? silentObserver;
   const hub = new TemplateHub({
     node, cacheSize: s.templates.cacheSize, extraData: COINBASE_TAG, log: log.child("templates"), clock: opts.clock,
     solo: { maxAddresses: s.solo.maxAddresses, cacheSize: s.solo.cacheSize, lingerMs: s.solo.lingerSeconds * 1000, refreshMs: s.jobThrottleMs },
     staleMs: s.staleJobSeconds * 1000,
+    onBroadcast: (job, seconds) => observer.jobBroadcast(job.networkDifficulty, job.header.daaScore, seconds),
   });
   // PPLNS miners all mine the pool's template: keep it followed even while no miner is connected.
   const poolAddress = config.treasury.address;
@@ -83,8 +91,10 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   try {
     const floor = difficultyFloor(config);
     for (const port of s.ports) {
-      const ctx = { config, port: floorPort(port, floor), submitter, sink, hub, extranonces, stats: counters, log, onBanned };
-      listeners.push(listen({ host: s.host, ctx, admission, connections }));
+      const ctx = { config, port: floorPort(port, floor), submitter, sink, hub, extranonces, stats: counters, observer, portLabel: String(port.port), log, onBanned };
+      const listener = listen({ host: s.host, ctx, admission, connections });
+      ctx.portLabel = String(listener.port);
+      listeners.push(listener);
     }
   } catch (err) {
     for (const l of listeners) l.stop(true);
@@ -106,6 +116,7 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   let stopped = false;
   return {
     ports: listeners.map((l) => l.port),
+    bannedIps: () => bans.size,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -66,6 +66,7 @@ export function listen({ host, ctx, admission, connections }: ListenOptions): TC
     };
     state.conn = new StratumConnection(ctx, transport, ip, Date.now());
     connections.add(state.conn);
+    ctx.observer.connected(ctx.portLabel);
     return true;
   }
 
@@ -123,6 +124,7 @@ export function listen({ host, ctx, admission, connections }: ListenOptions): TC
         state.conn.release();
         connections.delete(state.conn);
         admission.leave(state.ip);
+        ctx.observer.disconnected(ctx.portLabel, state.closing ? "pool" : "miner");
       },
       error(socket, err) {
         ctx.log.debug("socket error", { remote: socket.data?.ip ?? "", error: err.message });

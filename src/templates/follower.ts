@@ -17,6 +17,8 @@ export type TemplateSource = Pick<NodeClient, "getBlockTemplate" | "onNewBlockTe
 export interface FollowerEvents {
   stale(): void;
   fresh(): void;
+  /** A new job has reached every listener, `seconds` after its template arrived. */
+  broadcast(job: Job, seconds: number): void;
   problem(text: string, payAddress: string): void;
 }
 
@@ -117,6 +119,7 @@ export class TemplateFollower implements Fetcher {
    */
   private broadcast(job: Job): void {
     const listeners = [...this.listeners];
+    const started = performance.now();
     const step = (from: number) => {
       if (this.stopped || this.latestJob !== job) return;
       const end = Math.min(from + BROADCAST_CHUNK, listeners.length);
@@ -126,6 +129,7 @@ export class TemplateFollower implements Fetcher {
         if (this.listeners.has(fn)) fn(job);
       }
       if (end < listeners.length) setImmediate(step, end);
+      else this.opts.events.broadcast(job, (performance.now() - started) / 1000);
     };
     step(0);
   }

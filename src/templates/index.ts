@@ -10,6 +10,7 @@
 import type { Logger } from "../common/log.ts";
 import { FetchQueue } from "./fetchQueue.ts";
 import { TemplateFollower, type FollowerEvents, type TemplateSource } from "./follower.ts";
+import type { Job } from "./job.ts";
 import { JobIds } from "./jobIds.ts";
 
 export type { Job } from "./job.ts";
@@ -29,6 +30,8 @@ export interface TemplateHubOptions {
   clock?: () => number;
   /** A poll stands in for a notification when none has come for this long (rusty-kaspa bridge: 1000 ms). */
   pollMs?: number;
+  /** Hears every job once it has reached all of its follower's miners (metrics). */
+  onBroadcast?: (job: Job, seconds: number) => void;
 }
 
 const PROBLEM_REPEAT_MS = 60_000;
@@ -74,6 +77,7 @@ export class TemplateHub {
         this.outage = false;
         opts.log.info("new block templates again");
       },
+      broadcast: (job, seconds) => opts.onBroadcast?.(job, seconds),
       // Every follower meets a node outage; the same words from another follower within a minute add nothing.
       problem: (text, payAddress) => {
         const now = Date.now();

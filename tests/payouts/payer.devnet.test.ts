@@ -14,6 +14,7 @@ import { makeSigner } from "../../src/payouts/planner.ts";
 import { maturityMargin } from "../../src/payouts/payer.ts";
 import { startPayerService } from "../../src/payouts/service.ts";
 import { POOL_ACCOUNT } from "../../src/pool/credit.ts";
+import type { Reconciliation } from "../../src/treasury/holdings.ts";
 import { reconcileTreasury } from "../../src/treasury/position.ts";
 import { TreasuryWatcher } from "../../src/treasury/watcher.ts";
 import { testBackends } from "../db/backends.ts";
@@ -58,8 +59,10 @@ for (const backend of backends) {
           payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 10 },
           database: { url: backend.url, embeddedPath: backend.embeddedPath },
         };
+        const heard: Reconciliation[] = [];
         const service = await startPayerService({
           db, node, config, signer: makeSigner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
+          onReconciled: (r) => heard.push(r),
         });
         expect(service).not.toBeNull();
         try {
@@ -76,6 +79,9 @@ for (const backend of backends) {
         } finally {
           await service!.stop();
         }
+        // Every cycle handed its reconciliation on (metrics), and each one balanced.
+        expect(heard.length).toBeGreaterThan(0);
+        expect(heard.every((r) => r.deficit === 0n && r.surplus === 0n)).toBe(true);
 
         const chainBalance = async (a: string) => (await node.request("getBalanceByAddress", { address: a })).balance;
         expect(BigInt(await chainBalance(A))).toBe(7n * KAS / 2n);
