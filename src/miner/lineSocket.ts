@@ -31,10 +31,12 @@ export class LineSocket {
 
   private constructor(private readonly socket: Socket<LineSocket>, private readonly handlers: LineHandlers) {}
 
-  static async connect(address: StratumAddress, handlers: LineHandlers): Promise<LineSocket> {
+  /** `tls` wraps the connection in TLS with the system's trusted CAs (a proxy's stratum+tcp upstream with tls: true). */
+  static async connect(address: StratumAddress, handlers: LineHandlers, opts: { tls?: boolean } = {}): Promise<LineSocket> {
     const socket = await Bun.connect<LineSocket>({
       hostname: address.host,
       port: address.port,
+      tls: opts.tls || undefined,
       socket: {
         data: (s, chunk) => s.data?.onData(chunk),
         drain: (s) => s.data?.flush(),
