@@ -35,4 +35,16 @@ export const defaults: ConfigInput = {
   database: { url: null, embeddedPath: "./data/pglite" },
   pushgateway: null,
   debug: false,
+  proxy: {
+    upstreams: [],
+    default: null,
+    timeZone: "UTC",
+    extranonceBytes: 1,
+    switchGraceSeconds: 10,
+    connectTimeoutSeconds: 10,
+    submitTimeoutSeconds: 10,
+    reconnect: { minMs: 500, maxMs: 30_000 },
+    breaker: { failures: 5, coolDownSeconds: 60, rejectStorm: 50 },
+    reportMinutes: 15,
+  },
 };
