@@ -1,0 +1,296 @@
+// One local miner behind the proxy: the pool side of the stratum conversation (the same messages, dialects
+// and order as src/stratum), with jobs relayed from the upstream and shares answered from the upstream's verdict.
+// Until an upstream is ready the miner's requests wait, so a Bitmain subscribe result can carry its extranonce.
+
+import type { Logger } from "../common/log.ts";
+import type { Config, StratumPortConfig } from "../config/types.ts";
+import { errors, rejectReason, StratumError, StratumErrorCode, type RejectReason } from "../stratum/errors.ts";
+import { HashrateMeter } from "../stratum/hashrate.ts";
+import { JobHistory } from "../stratum/jobHistory.ts";
+import { requestedDifficulty, sanitizeWorker } from "../stratum/login.ts";
+import { classifyMiner, type MinerType } from "../stratum/minerType.ts";
+import { notifyLine } from "../stratum/notifyLines.ts";
+import {
+  errorLine, MalformedRequest, notificationLine, parseRequest, resultLine, setExtranonceParams, subscribeResult,
+  type RequestId, type StratumRequest,
+} from "../stratum/protocol.ts";
+import { HASHRATE_WINDOW_SECONDS } from "../stratum/stats.ts";
+import { clampToNetwork, snapStartDifficulty, VardiffWindow } from "../stratum/vardiff.ts";
+import type { ProxyJob } from "./jobs.ts";
+import { NonceSpace } from "./nonceSpace.ts";
+import { checkShare, type ShareCheckContext } from "./shareCheck.ts";
+import type { Verdict } from "./upstream.ts";
+
+export interface ProxyHub {
+  config: Config;
+  log: Logger;
+  nonces: NonceSpace;
+  /** The job miners get now, or null while no upstream is ready. */
+  current(): ProxyJob | null;
+  lookup(id: string): ProxyJob | undefined;
+  forward(job: ProxyJob, nonce: bigint): Promise<Verdict>;
+}
+
+export interface Transport {
+  write(text: string): void;
+  close(): void;
+}
+
+const MAX_WAITING_LINES = 16;
+
+export class MinerConnection {
+  miner: MinerType;
+  agent = "";
+  worker: string | null = null;
+  private local: string | null = null;
+  private extranonce = "";
+  private waiting: string[] | null = [];
+  private closed = false;
+  private difficulty = 0;
+  private wanted = 0;
+  private pendingDifficulty: number | null = null;
+  private powerOfTwo = false;
+  private vardiff: VardiffWindow | null = null;
+  private lastVardiffCheck: number;
+  private readonly history: JobHistory;
+  private readonly shareCtx: ShareCheckContext;
+  private lastJobSentAt = 0;
+  private pendingJob: ProxyJob | null = null;
+  private throttle: ReturnType<typeof setTimeout> | null = null;
+  readonly connectedAt: number;
+  readonly meter: HashrateMeter;
+  readonly counts = { accepted: 0, forwarded: 0, upstreamAccepted: 0, rejected: {} as Partial<Record<RejectReason | "upstream", number>> };
+  lastShareAt: number | null = null;
+  spacingTotalMs = 0;
+
+  constructor(private readonly hub: ProxyHub, private readonly port: StratumPortConfig, private readonly transport: Transport, readonly remote: string, now: number) {
+    this.connectedAt = now;
+    this.lastVardiffCheck = now;
+    this.miner = classifyMiner("", port.encoding);
+    this.history = new JobHistory(hub.config.stratum.templates.cacheSize);
+    this.shareCtx = { history: this.history, lookup: (id) => hub.lookup(id), local: "", searchJobs: false };
+    this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
+  }
+
+  get currentDifficulty(): number {
+    return this.difficulty;
+  }
+
+  /** Whole lines only; a line over stratum.maxLineBytes closes the connection. */
+  private buffer = "";
+  onData(text: string): void {
+    this.buffer += text;
+    let nl: number;
+    while ((nl = this.buffer.indexOf("\n")) >= 0 && !this.closed) {
+      const line = this.buffer.slice(0, nl).trim();
+      this.buffer = this.buffer.slice(nl + 1);
+      if (line) this.handleLine(line);
+    }
+    if (this.buffer.length > this.hub.config.stratum.maxLineBytes) {
+      this.send(errorLine(null, errors.other("Line too long")));
+      this.close();
+    }
+  }
+
+  /** An upstream is ready: requests that waited for it are answered now, in order. */
+  resume(): void {
+    const lines = this.waiting;
+    this.waiting = null;
+    for (const line of lines ?? []) if (!this.closed) this.handleLine(line);
+  }
+
+  private handleLine(line: string): void {
+    if (this.waiting) {
+      if (this.waiting.length >= MAX_WAITING_LINES) return this.close();
+      this.waiting.push(line);
+      if (this.hub.current()) this.resume();
+      return;
+    }
+    let req: StratumRequest;
+    try {
+      req = parseRequest(line);
+    } catch (err) {
+      const e = err instanceof MalformedRequest ? err : new MalformedRequest("Malformed request");
+      return this.send(errorLine(e.id, errors.other(e.message)));
+    }
+    try {
+      switch (req.method) {
+        case "mining.subscribe": return this.subscribe(req);
+        case "mining.extranonce.subscribe": return this.send(resultLine(req.id, true));
+        case "mining.authorize": return this.authorize(req);
+        case "mining.submit": return void this.submit(req).catch((err) => this.internalError(req.id, err));
+        default: return this.send(errorLine(req.id, errors.other(`Unknown method ${req.method.slice(0, 64)}`)));
+      }
+    } catch (err) {
+      this.internalError(req.id, err);
+    }
+  }
+
+  private internalError(id: RequestId, err: unknown): void {
+    if (err instanceof StratumError) return this.send(errorLine(id, err));
+    this.hub.log.error("proxy miner handler failed", { remote: this.remote, error: (err as Error)?.message ?? String(err) });
+    this.send(errorLine(id, errors.other("Internal error")));
+  }
+
+  private subscribe(req: StratumRequest): void {
+    if (this.local === null) {
+      this.agent = typeof req.params[0] === "string" ? req.params[0].slice(0, 128) : "";
+      this.miner = classifyMiner(this.agent, this.port.encoding);
+      this.shareCtx.searchJobs = this.miner.reportsWrongJobIds;
+      if (!this.takeExtranonce(req.id)) return;
+    }
+    this.send(resultLine(req.id, subscribeResult(this.miner, this.extranonce)));
+  }
+
+  /** Every miner gets its own nonce space, Bitmain included (in its subscribe result); none is ever shared. */
+  private takeExtranonce(id: RequestId): boolean {
+    const job = this.hub.current()!;
+    const local = this.hub.nonces.allocate();
+    const full = local === null ? null : NonceSpace.compose(job.upstreamExtranonce, local);
+    if (full === null) {
+      if (local !== null) this.hub.nonces.release(local);
+      const why = local === null ? `Proxy is full: its nonce space takes ${this.hub.nonces.capacity} miners` : "Upstream extranonce leaves no nonce space for this miner";
+      this.send(errorLine(id, errors.other(why)));
+      this.close();
+      return false;
+    }
+    this.local = this.shareCtx.local = local!;
+    this.extranonce = full;
+    return true;
+  }
+
+  private authorize(req: StratumRequest): void {
+    if (this.worker !== null) return this.send(resultLine(req.id, true));
+    if (typeof req.params[0] !== "string" || req.params[0].length === 0) throw errors.other('authorize needs "<address>.<worker>"');
+    if (this.local === null && !this.takeExtranonce(req.id)) return;
+    const user = req.params[0];
+    this.worker = sanitizeWorker(user.includes(".") ? user.slice(user.lastIndexOf(".") + 1) : user);
+    const vd = this.port.vardiff;
+    if (vd) {
+      this.powerOfTwo = vd.powerOfTwo === "auto" ? this.miner.asic : vd.powerOfTwo;
+      this.wanted = snapStartDifficulty(requestedDifficulty(req.params[1]) ?? this.port.difficulty, this.powerOfTwo, vd.minDifficulty, vd.maxDifficulty);
+      this.vardiff = new VardiffWindow(Date.now());
+    } else this.wanted = this.port.difficulty;
+    const job = this.hub.current()!;
+    this.difficulty = clampToNetwork(this.wanted, job.upstreamDifficulty, this.powerOfTwo);
+    // IceRiver needs exactly this order: reply, extranonce, difficulty, job (spec §3.1).
+    this.send(resultLine(req.id, true));
+    this.notify("mining.set_extranonce", setExtranonceParams(this.miner, this.extranonce));
+    this.notify("mining.set_difficulty", [this.difficulty]);
+    this.sendJob(job);
+  }
+
+  /** The newest job wins: one waiting behind the throttle is replaced, never queued. */
+  offerJob(job: ProxyJob): void {
+    if (this.closed || this.worker === null) return;
+    const wait = this.lastJobSentAt + this.hub.config.stratum.jobThrottleMs - Date.now();
+    if (wait <= 0 && !this.throttle) return this.sendJob(job);
+    this.pendingJob = job;
+    this.throttle ??= setTimeout(() => {
+      this.throttle = null;
+      const next = this.pendingJob;
+      this.pendingJob = null;
+      if (next && !this.closed) this.sendJob(next);
+    }, Math.max(wait, 0));
+  }
+
+  /** A new upstream: its extranonce (when it differs) and its job at once, past the throttle. */
+  moveTo(job: ProxyJob): void {
+    if (this.closed || this.worker === null || this.local === null) return;
+    const full = NonceSpace.compose(job.upstreamExtranonce, this.local);
+    if (full === null) {
+      this.send(errorLine(null, errors.other("Upstream extranonce leaves no nonce space for this miner")));
+      return this.close();
+    }
+    if (full !== this.extranonce) {
+      this.extranonce = full;
+      this.notify("mining.set_extranonce", setExtranonceParams(this.miner, full));
+    }
+    this.pendingJob = null;
+    this.sendJob(job);
+  }
+
+  private sendJob(job: ProxyJob): void {
+    if (this.pendingDifficulty !== null) [this.wanted, this.pendingDifficulty] = [this.pendingDifficulty, null];
+    const difficulty = clampToNetwork(this.wanted, job.upstreamDifficulty, this.powerOfTwo);
+    if (difficulty !== this.difficulty) {
+      this.difficulty = difficulty;
+      this.vardiff?.restart(Date.now());
+      this.notify("mining.set_difficulty", [difficulty]);
+    }
+    this.history.add(job.id, this.difficulty);
+    this.lastJobSentAt = Date.now();
+    this.send(notifyLine(this.miner, job));
+  }
+
+  private async submit(req: StratumRequest): Promise<void> {
+    if (this.worker === null) throw errors.unauthorized();
+    let share;
+    try {
+      share = checkShare(this.shareCtx, req.params);
+    } catch (err) {
+      if (err instanceof StratumError) this.countReject(rejectReason(err.code));
+      throw err;
+    }
+    const { job, sent, nonce } = share;
+    if (share.forward) {
+      this.counts.forwarded++;
+      const verdict = await this.hub.forward(job, nonce);
+      if (!verdict.accepted) {
+        this.countReject("upstream");
+        const code = verdict.code !== null && verdict.code >= 20 && verdict.code <= 25 ? verdict.code as StratumErrorCode : StratumErrorCode.Other;
+        return this.send(errorLine(req.id, new StratumError(code, verdict.message)));
+      }
+      this.counts.upstreamAccepted++;
+    }
+    const now = Date.now();
+    this.counts.accepted++;
+    if (this.lastShareAt !== null) this.spacingTotalMs += now - this.lastShareAt;
+    this.lastShareAt = now;
+    this.meter.add(sent.difficulty, now);
+    this.vardiff?.recordShare();
+    this.send(resultLine(req.id, true));
+  }
+
+  private countReject(reason: RejectReason | "upstream"): void {
+    this.counts.rejected[reason] = (this.counts.rejected[reason] ?? 0) + 1;
+  }
+
+  /** About once a second: handshake timeout (also for a miner still waiting for an upstream), vardiff. */
+  tick(now: number): void {
+    if (this.closed) return;
+    if (this.worker === null && now - this.connectedAt > this.hub.config.stratum.handshakeTimeoutSeconds * 1000) {
+      if (this.waiting) this.send(errorLine(null, errors.other("No upstream pool is available, try again later")));
+      return this.close();
+    }
+    const vd = this.port.vardiff;
+    if (!vd || !this.vardiff || now - this.lastVardiffCheck < vd.intervalSeconds * 1000) return;
+    this.lastVardiffCheck = now;
+    const next = this.vardiff.check(now, {
+      difficulty: this.pendingDifficulty ?? this.difficulty, targetSharesPerMinute: vd.targetSharesPerMinute,
+      minDifficulty: vd.minDifficulty, maxDifficulty: vd.maxDifficulty, powerOfTwo: this.powerOfTwo,
+    });
+    if (next !== null) this.pendingDifficulty = next;
+  }
+
+  private notify(method: string, params: unknown[]): void {
+    this.send(notificationLine(this.miner, method, params));
+  }
+
+  private send(line: string): void {
+    if (!this.closed) this.transport.write(line);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.transport.close();
+    this.release();
+  }
+
+  release(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.throttle) clearTimeout(this.throttle);
+    if (this.local !== null) this.hub.nonces.release(this.local);
+  }
+}
