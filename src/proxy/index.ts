@@ -201,6 +201,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
   async function forward(job: ProxyJob, nonce: bigint): Promise<Verdict> {
     const u = ownerOf(job.upstream);
     const started = performance.now();
+    if (u) u.stats.forwarded++;
     const verdict = await job.upstream.submit(job.upstreamJobId, nonce);
     if (!u) return verdict;
     const reason = verdict.accepted ? "" : verdictReason(verdict.code, verdict.message);

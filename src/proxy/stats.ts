@@ -7,6 +7,7 @@ import { HASHRATE_WINDOW_SECONDS } from "../stratum/stats.ts";
 const LATENCY_SAMPLES = 1024;
 
 export class UpstreamStats {
+  forwarded = 0;
   accepted = 0;
   readonly rejected: Record<string, number> = {};
   connects = 0;

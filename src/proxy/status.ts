@@ -17,6 +17,7 @@ export interface UpstreamStatus {
   consecutiveFailures: number;
   connects: number;
   failures: number;
+  forwarded: number;
   accepted: number;
   rejected: Record<string, number>;
   latencyMs: { p50: number | null; p99: number | null };
@@ -64,7 +65,7 @@ export function buildStatus(s: StatusInput): ProxyStatus {
     name: u.config.name, url: u.config.url, user: u.config.user,
     state: u === s.active && u.session?.isReady ? "active" : u.drainTimer ? "draining" : u.session?.isReady ? "standby" : u.session || u.dialing ? "connecting" : "down",
     breaker: u.breaker.state(s.clock), consecutiveFailures: u.breaker.consecutiveFailures,
-    connects: u.stats.connects, failures: u.stats.failures, accepted: u.stats.accepted, rejected: { ...u.stats.rejected },
+    connects: u.stats.connects, failures: u.stats.failures, forwarded: u.stats.forwarded, accepted: u.stats.accepted, rejected: { ...u.stats.rejected },
     latencyMs: { p50: u.stats.latency(0.5), p99: u.stats.latency(0.99) }, hashrate: u.stats.meter.rate(s.now),
   }));
   const workers: WorkerStatus[] = [];
