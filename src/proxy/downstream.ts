@@ -78,7 +78,9 @@ export class MinerConnection {
 
   /** Whole lines only; a line over stratum.maxLineBytes closes the connection. */
   private buffer = "";
+  private lastActivity = Date.now();
   onData(text: string): void {
+    this.lastActivity = Date.now();
     this.buffer += text;
     let nl: number;
     while ((nl = this.buffer.indexOf("\n")) >= 0 && !this.closed) {
@@ -256,9 +258,10 @@ export class MinerConnection {
     this.counts.rejected[reason] = (this.counts.rejected[reason] ?? 0) + 1;
   }
 
-  /** About once a second: handshake timeout (also for a miner still waiting for an upstream), vardiff. */
+  /** About once a second: handshake timeout (also for a miner still waiting for an upstream), idle timeout, vardiff. */
   tick(now: number): void {
     if (this.closed) return;
+    if (now - this.lastActivity > this.hub.config.stratum.idleTimeoutSeconds * 1000) return this.close();
     if (this.worker === null && now - this.connectedAt > this.hub.config.stratum.handshakeTimeoutSeconds * 1000) {
       if (this.waiting) this.send(errorLine(null, errors.other("No upstream pool is available, try again later")));
       return this.close();
