@@ -1,7 +1,7 @@
 // Proxy keys: the schedule's clock and the checks --check-config makes, through the real CLI.
 
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "../../src/app/args.ts";
@@ -92,4 +92,16 @@ describe("schedule clock", () => {
     expect(parseArgs(["proxy", "--config", "p.json", "--check-config"])).toEqual({ kind: "proxy", configFile: "p.json", checkConfig: true });
     expect(() => parseArgs(["proxy", "--devnet"])).toThrow("proxy takes only");
   });
+});
+
+test("the README's proxy example is a valid proxy config", () => {
+  const readme = readFileSync("README.md", "utf8");
+  const section = readme.slice(readme.indexOf("## Proxy mode"));
+  const example = section.slice(section.indexOf("```json") + 7, section.indexOf("```", section.indexOf("```json") + 7));
+  const file = join(dir, "readme-example.json");
+  writeFileSync(file, example);
+  const p = Bun.spawnSync(["bun", "run", "index.ts", "proxy", "--check-config", "--config", file], { env: { ...process.env, DEBUG: "" } });
+  expect(p.stderr.toString()).toBe("");
+  expect(p.stdout.toString()).toContain("upstreams day, night, fallback");
+  expect(p.exitCode).toBe(0);
 });
