@@ -109,3 +109,35 @@ test("Bitmain gets its own extranonce in the subscribe result; miners beyond the
   expect(refused.error).toEqual([20, "Proxy is full: its nonce space takes 256 miners", null]);
   expect(await full.closedByServer()).toBe(true);
 }, 30_000);
+
+test("a storm of rejected shares counts as a failure: with failures 1 the breaker opens and the next upstream takes over", async () => {
+  upstream = new ScriptedUpstream("a001", 2 ** -20).start();
+  const second = new ScriptedUpstream("b002", 2 ** -20).start();
+  try {
+    proxy = await runProxy(proxyConfig({
+      upstreams: [{ name: "s", url: upstream.url, user: "farm.proxy" }, { name: "t", url: second.url, user: "farm.proxy" }],
+      breaker: { failures: 1, coolDownSeconds: 60, rejectStorm: 3 },
+    }, { difficulty: 2 ** -20 }), { tickMs: 50 });
+    const { c, notify } = await login(proxy.ports[0]!, "lolMiner 1.72");
+    const job = jobFromNotify(notify, "words");
+    let from = 0n;
+    for (let i = 0; i < 3; i++) {
+      const nonce = mine(job, 2 ** -20, "a00100", from);
+      from = (nonce & 0xffffffffffn) + 1n;
+      const id = c.send("mining.submit", ["anything.rig", notify.params[0], nonceHex(nonce)]);
+      await until("the share upstream", () => upstream!.submits.length === i + 1, 5_000);
+      upstream.submits[i]!.answer([23, "Invalid difficulty"]);
+      expect((await c.reply(id)).error).toEqual([23, "Invalid difficulty", null]);
+    }
+    // Moved to the second upstream: its extranonce, its job.
+    const moved = await c.message();
+    expect(moved).toMatchObject({ method: "mining.set_extranonce", params: ["b00200"] });
+    expect((await c.message()).method).toBe("mining.notify");
+    const s = proxy.status();
+    expect(s.active).toBe("t");
+    expect(s.upstreams[0]).toMatchObject({ breaker: "open", failures: 1, rejected: { "low-difficulty": 3 } });
+    expect(upstream.open).toBe(0);
+  } finally {
+    second.stop();
+  }
+});
