@@ -7,7 +7,7 @@ import type { Config, StratumPortConfig } from "../config/types.ts";
 import { errors, rejectReason, StratumError, StratumErrorCode, type RejectReason } from "../stratum/errors.ts";
 import { HashrateMeter } from "../stratum/hashrate.ts";
 import { JobHistory } from "../stratum/jobHistory.ts";
-import { requestedDifficulty, sanitizeWorker } from "../stratum/login.ts";
+import { sanitizeWorker } from "../stratum/login.ts";
 import { classifyMiner, type MinerType } from "../stratum/minerType.ts";
 import { notifyLine } from "../stratum/notifyLines.ts";
 import {
@@ -15,8 +15,8 @@ import {
   type RequestId, type StratumRequest,
 } from "../stratum/protocol.ts";
 import { HASHRATE_WINDOW_SECONDS } from "../stratum/stats.ts";
-import { clampToNetwork, snapStartDifficulty, VardiffWindow } from "../stratum/vardiff.ts";
 import type { ProxyJob } from "./jobs.ts";
+import { LocalDifficulty } from "./localDifficulty.ts";
 import { NonceSpace } from "./nonceSpace.ts";
 import { checkShare, type ShareCheckContext } from "./shareCheck.ts";
 import type { Verdict } from "./upstream.ts";
@@ -46,12 +46,7 @@ export class MinerConnection {
   private extranonce = "";
   private waiting: string[] | null = [];
   private closed = false;
-  private difficulty = 0;
-  private wanted = 0;
-  private pendingDifficulty: number | null = null;
-  private powerOfTwo = false;
-  private vardiff: VardiffWindow | null = null;
-  private lastVardiffCheck: number;
+  private readonly difficulty: LocalDifficulty;
   private readonly history: JobHistory;
   private readonly shareCtx: ShareCheckContext;
   private lastJobSentAt = 0;
@@ -65,7 +60,7 @@ export class MinerConnection {
 
   constructor(private readonly hub: ProxyHub, private readonly port: StratumPortConfig, private readonly transport: Transport, readonly remote: string, now: number) {
     this.connectedAt = now;
-    this.lastVardiffCheck = now;
+    this.difficulty = new LocalDifficulty(port, now);
     this.miner = classifyMiner("", port.encoding);
     this.history = new JobHistory(hub.config.stratum.templates.cacheSize);
     this.shareCtx = { history: this.history, lookup: (id) => hub.lookup(id), local: "", searchJobs: false };
@@ -73,7 +68,7 @@ export class MinerConnection {
   }
 
   get currentDifficulty(): number {
-    return this.difficulty;
+    return this.difficulty.current;
   }
 
   /** Whole lines only; a line over stratum.maxLineBytes closes the connection. */
@@ -167,18 +162,12 @@ export class MinerConnection {
     if (this.local === null && !this.takeExtranonce(req.id)) return;
     const user = req.params[0];
     this.worker = sanitizeWorker(user.includes(".") ? user.slice(user.lastIndexOf(".") + 1) : user);
-    const vd = this.port.vardiff;
-    if (vd) {
-      this.powerOfTwo = vd.powerOfTwo === "auto" ? this.miner.asic : vd.powerOfTwo;
-      this.wanted = snapStartDifficulty(requestedDifficulty(req.params[1]) ?? this.port.difficulty, this.powerOfTwo, vd.minDifficulty, vd.maxDifficulty);
-      this.vardiff = new VardiffWindow(Date.now());
-    } else this.wanted = this.port.difficulty;
     const job = this.hub.current()!;
-    this.difficulty = clampToNetwork(this.wanted, job.upstreamDifficulty, this.powerOfTwo);
+    const difficulty = this.difficulty.start(this.miner, req.params[1], job.upstreamDifficulty, Date.now());
     // IceRiver needs exactly this order: reply, extranonce, difficulty, job (spec §3.1).
     this.send(resultLine(req.id, true));
     this.notify("mining.set_extranonce", setExtranonceParams(this.miner, this.extranonce));
-    this.notify("mining.set_difficulty", [this.difficulty]);
+    this.notify("mining.set_difficulty", [difficulty]);
     this.sendJob(job);
   }
 
@@ -213,14 +202,9 @@ export class MinerConnection {
   }
 
   private sendJob(job: ProxyJob): void {
-    if (this.pendingDifficulty !== null) [this.wanted, this.pendingDifficulty] = [this.pendingDifficulty, null];
-    const difficulty = clampToNetwork(this.wanted, job.upstreamDifficulty, this.powerOfTwo);
-    if (difficulty !== this.difficulty) {
-      this.difficulty = difficulty;
-      this.vardiff?.restart(Date.now());
-      this.notify("mining.set_difficulty", [difficulty]);
-    }
-    this.history.add(job.id, this.difficulty);
+    const changed = this.difficulty.forJob(job.upstreamDifficulty, Date.now());
+    if (changed !== null) this.notify("mining.set_difficulty", [changed]);
+    this.history.add(job.id, this.difficulty.current);
     this.lastJobSentAt = Date.now();
     this.send(notifyLine(this.miner, job));
   }
@@ -250,7 +234,7 @@ export class MinerConnection {
     if (this.lastShareAt !== null) this.spacingTotalMs += now - this.lastShareAt;
     this.lastShareAt = now;
     this.meter.add(sent.difficulty, now);
-    this.vardiff?.recordShare();
+    this.difficulty.share();
     this.send(resultLine(req.id, true));
   }
 
@@ -266,14 +250,7 @@ export class MinerConnection {
       if (this.waiting) this.send(errorLine(null, errors.other("No upstream pool is available, try again later")));
       return this.close();
     }
-    const vd = this.port.vardiff;
-    if (!vd || !this.vardiff || now - this.lastVardiffCheck < vd.intervalSeconds * 1000) return;
-    this.lastVardiffCheck = now;
-    const next = this.vardiff.check(now, {
-      difficulty: this.pendingDifficulty ?? this.difficulty, targetSharesPerMinute: vd.targetSharesPerMinute,
-      minDifficulty: vd.minDifficulty, maxDifficulty: vd.maxDifficulty, powerOfTwo: this.powerOfTwo,
-    });
-    if (next !== null) this.pendingDifficulty = next;
+    this.difficulty.tick(now);
   }
 
   private notify(method: string, params: unknown[]): void {

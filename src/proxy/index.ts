@@ -147,8 +147,8 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
         if (u.drainTimer) clearTimeout(u.drainTimer);
         u.drainTimer = null;
         if (current?.upstream === session) current = null;
+        // A session the proxy closed itself was closed by an evaluation already under way.
         if (wasFailure) failed(u, reason);
-        else evaluate();
       },
     };
   }

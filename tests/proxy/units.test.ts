@@ -1,7 +1,9 @@
-// The proxy's pure parts: circuit breaker states, nonce-space composition, verdict reasons.
+// The proxy's pure parts: circuit breaker states, nonce-space composition, verdict reasons, local difficulty.
 
 import { describe, expect, test } from "bun:test";
 import { CircuitBreaker } from "../../src/proxy/breaker.ts";
+import { LocalDifficulty } from "../../src/proxy/localDifficulty.ts";
+import { classifyMiner } from "../../src/stratum/minerType.ts";
 import { NonceSpace } from "../../src/proxy/nonceSpace.ts";
 import { verdictReason } from "../../src/proxy/stats.ts";
 
@@ -52,4 +54,29 @@ test("upstream verdicts are counted by the stratum reason of their code", () => 
   expect(verdictReason(null, "Upstream did not answer the share in time")).toBe("timeout");
   expect(verdictReason(20, "Upstream connection lost")).toBe("disconnected");
   expect(verdictReason(-1, "whatever")).toBe("other");
+});
+
+describe("local difficulty", () => {
+  const port = (vardiff: false | { targetSharesPerMinute: number; minDifficulty: number; maxDifficulty: number; intervalSeconds: number; powerOfTwo: boolean | "auto" }) =>
+    ({ port: 0, mode: "pplns" as const, difficulty: 4, encoding: "auto" as const, vardiff });
+  const gpu = classifyMiner("lolMiner 1.72", "auto");
+
+  test("never above the upstream's difficulty for the job; vardiff moves it from the next job on", () => {
+    const d = new LocalDifficulty(port({ targetSharesPerMinute: 60, minDifficulty: 1, maxDifficulty: 1e6, intervalSeconds: 10, powerOfTwo: false }), 0);
+    expect(d.start(gpu, "d=16", 8, 0)).toBe(8);
+    expect(d.forJob(64, 0)).toBe(16);
+    // 100 shares in 10 s aimed at 10: raised, but only with the next job, and not past the upstream's 64.
+    for (let i = 0; i < 100; i++) d.share();
+    d.tick(10_000);
+    expect(d.current).toBe(16);
+    expect(d.forJob(64, 10_000)).toBe(64);
+    expect(d.forJob(64, 10_001)).toBeNull();
+  });
+
+  test("a fixed port keeps its difficulty under the upstream's", () => {
+    const d = new LocalDifficulty(port(false), 0);
+    expect(d.start(gpu, "x", 100, 0)).toBe(4);
+    expect(d.forJob(2, 0)).toBe(2);
+    expect(d.forJob(100, 0)).toBe(4);
+  });
 });
