@@ -72,3 +72,33 @@ test("the primary dies: breaker open, failover to the second pool; back again: p
   await until("shares on the revived pool A", () => a!.sink.shares.length > aBefore + 5);
   await until("pool B left after the grace period", () => b!.stratum.stats().connections === 1, 5_000);
 }, 60_000);
+
+test("the only upstream restarts: the proxy redials, re-authorizes and resumes without dropping a miner", async () => {
+  const [a] = pools = [await startUpstreamPool({ difficulty: 1e-6 })];
+  proxy = await runProxy(proxyConfig({
+    upstreams: [{ name: "a", url: upstreamUrl(a!), user: `${FARM}.a` }],
+    breaker: { failures: 1000, coolDownSeconds: 60, rejectStorm: 50 },
+    reconnect: { minMs: 100, maxMs: 300 },
+  }), { tickMs: 100 });
+  const url = `stratum+tcp://127.0.0.1:${proxy.ports[0]}`;
+  for (const agent of AGENTS) miners.push(await startMiner({ url, user: "x.rig", agent }));
+  await until("shares on pool A", () => proxy!.status().workers.length === 3 && a!.sink.shares.length > 5);
+
+  const port = a!.stratum.ports[0]!;
+  await a!.stratum.stop();
+  await until("the upstream seen down", () => proxy!.status().active === null, 3_000);
+  await Bun.sleep(700);
+  // Miners stay connected while the proxy redials.
+  expect(proxy.status().miners).toBe(3);
+  expect(proxy.status().upstreams[0]!.failures).toBeGreaterThan(1);
+
+  const config = { ...a!.config, stratum: { ...a!.config.stratum, ports: [{ ...a!.config.stratum.ports[0]!, port }] } };
+  const submitter = new BlockSubmitter({ urls: [a!.devnet.url], log: silentLogger });
+  submitter.start();
+  revived = { stratum: await startStratum({ config, node: a!.node, submitter, sink: a!.sink, log: silentLogger }), submitter };
+  const before = miners.map((m) => m.stats().accepted);
+  await until("every miner's shares accepted again", () => miners.every((m, i) => m.stats().accepted > before[i]! + 2));
+  expect(proxy.status()).toMatchObject({ active: "a", miners: 3 });
+  expect(proxy.status().upstreams[0]).toMatchObject({ breaker: "closed", connects: 2 });
+  for (const m of miners) expect(m.stats().lastError ?? "").not.toContain("disconnected");
+}, 60_000);
