@@ -18,12 +18,13 @@ export class ScriptedUpstream {
   readonly timestamp = 1_700_000_000_000n;
   private listener!: TCPSocketListener<{ inbox: string }>;
 
-  constructor(readonly extranonce: string, readonly difficulty: number) {}
+  constructor(readonly extranonce: string, readonly difficulty: number, private readonly tls?: { cert: string; key: string }) {}
 
   start(): this {
     this.listener = Bun.listen<{ inbox: string }>({
       hostname: "127.0.0.1",
       port: 0,
+      tls: this.tls,
       socket: {
         open: (s) => {
           this.dials++;
