@@ -97,6 +97,8 @@ export class MinerConnection {
   }
 
   private handleLine(line: string): void {
+    // Not logged in while no upstream is ready (it may have gone since this miner connected): wait for one.
+    if (this.worker === null && !this.hub.current()) this.waiting ??= [];
     if (this.waiting) {
       if (this.waiting.length >= MAX_WAITING_LINES) return this.close();
       this.waiting.push(line);
@@ -163,6 +165,13 @@ export class MinerConnection {
     const user = req.params[0];
     this.worker = sanitizeWorker(user.includes(".") ? user.slice(user.lastIndexOf(".") + 1) : user);
     const job = this.hub.current()!;
+    // The upstream may have changed since subscribe: the extranonce is the current one's.
+    const full = NonceSpace.compose(job.upstreamExtranonce, this.local!);
+    if (full === null) {
+      this.send(errorLine(req.id, errors.other("Upstream extranonce leaves no nonce space for this miner")));
+      return this.close();
+    }
+    this.extranonce = full;
     const difficulty = this.difficulty.start(this.miner, req.params[1], job.upstreamDifficulty, Date.now());
     // IceRiver needs exactly this order: reply, extranonce, difficulty, job (spec §3.1).
     this.send(resultLine(req.id, true));
