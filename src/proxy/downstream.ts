@@ -50,6 +50,7 @@ export class MinerConnection {
   private readonly history: JobHistory;
   private readonly shareCtx: ShareCheckContext;
   private lastJobSentAt = 0;
+  private lastJob: ProxyJob | null = null;
   private pendingJob: ProxyJob | null = null;
   private throttle: ReturnType<typeof setTimeout> | null = null;
   readonly connectedAt: number;
@@ -196,7 +197,7 @@ export class MinerConnection {
 
   /** A new upstream: its extranonce (when it differs) and its job at once, past the throttle. */
   moveTo(job: ProxyJob): void {
-    if (this.closed || this.worker === null || this.local === null) return;
+    if (this.closed || this.worker === null || this.local === null || this.lastJob === job) return;
     const full = NonceSpace.compose(job.upstreamExtranonce, this.local);
     if (full === null) {
       this.send(errorLine(null, errors.other("Upstream extranonce leaves no nonce space for this miner")));
@@ -215,6 +216,7 @@ export class MinerConnection {
     if (changed !== null) this.notify("mining.set_difficulty", [changed]);
     this.history.add(job.id, this.difficulty.current);
     this.lastJobSentAt = Date.now();
+    this.lastJob = job;
     this.send(notifyLine(this.miner, job));
   }
 
