@@ -25,7 +25,7 @@ afterEach(() => {
   proc = upstream = null;
 });
 
-test("proxy mode from the command line: /health, /status, /metrics, report lines, SIGTERM", async () => {
+test("proxy mode from the command line: /health (200, then 503 without an upstream), /status, /metrics, report lines, SIGTERM", async () => {
   upstream = new ScriptedUpstream("a001", 2 ** -16).start();
   const [stratumPort, apiPort] = [freePort(), freePort()];
   const file = join(mkdtempSync(join(tmpdir(), "kaspool-proxy-cli-")), "proxy.json");
@@ -54,6 +54,11 @@ test("proxy mode from the command line: /health, /status, /metrics, report lines
   expect(metrics).toContain('kaspool_proxy_upstream_breaker{upstream="up",state="closed"} 1');
   expect((await api("/nope")).status).toBe(404);
   await Bun.sleep(1_500);
+
+  // The upstream goes away with a miner connected: unhealthy until one is back.
+  upstream.stop();
+  await until("503", async () => (await api("/health")).status === 503, 5_000);
+  expect(await (await api("/health")).json()).toEqual({ status: "no-upstream", active: null, miners: 1 });
 
   proc.kill("SIGTERM");
   expect(await proc.exited).toBe(0);
