@@ -17,6 +17,7 @@ export class ScriptedUpstream {
   readonly prePowHash = new Uint8Array(32).fill(7);
   readonly timestamp = 1_700_000_000_000n;
   private listener!: TCPSocketListener<{ inbox: string }>;
+  private readonly sockets = new Set<Socket<{ inbox: string }>>();
 
   constructor(readonly extranonce: string, readonly difficulty: number, private readonly tls?: { cert: string; key: string }) {}
 
@@ -30,8 +31,12 @@ export class ScriptedUpstream {
           this.dials++;
           this.open++;
           s.data = { inbox: "" };
+          this.sockets.add(s);
         },
-        close: () => void this.open--,
+        close: (s) => {
+          this.open--;
+          this.sockets.delete(s);
+        },
         data: (s, chunk) => {
           s.data.inbox += chunk.toString();
           let nl: number;
@@ -64,6 +69,13 @@ export class ScriptedUpstream {
         answer: (r) => send(r === true ? { id: msg.id, result: true, error: null } : { id: msg.id, result: null, error: [r[0], r[1], null] }),
       });
     }
+  }
+
+  /** A second job (id "78", another header) to every connection. */
+  newJob(): Uint8Array {
+    const prePowHash = new Uint8Array(32).fill(8);
+    for (const s of this.sockets) s.write(stringifyJson({ id: null, method: "mining.notify", params: ["78", jobWords(prePowHash), this.timestamp] }) + "\n");
+    return prePowHash;
   }
 
   stop(): void {

@@ -141,3 +141,31 @@ test("a storm of rejected shares counts as a failure: with failures 1 the breake
     second.stop();
   }
 });
+
+test("IceRiver's share under a wrong job id is found on the job it was mined on and forwarded under that job's upstream id", async () => {
+  upstream = new ScriptedUpstream("a001", 2 ** -20).start();
+  proxy = await runProxy(proxyConfig({ upstreams: [{ name: "s", url: upstream.url, user: "farm.proxy" }] }, { difficulty: 2 ** -20 }));
+  const ice = await login(proxy.ports[0]!, "IceRiverMiner-v1.1");
+  const gpu = await login(proxy.ports[0]!, "lolMiner 1.72");
+  const first = jobFromNotify(ice.notify, "bigheader");
+  upstream.newJob();
+  const second = await ice.c.message();
+  expect(second.method).toBe("mining.notify");
+  const secondGpu = await gpu.c.message();
+
+  const iceNonce = mine(first, 2 ** -20, "a00100");
+  const id = ice.c.send("mining.submit", ["x.rig", second.params[0], nonceHex(iceNonce)]);
+  await until("the share upstream", () => upstream!.submits.length === 1, 5_000);
+  expect(upstream.submits[0]!.params).toEqual(["farm.proxy", "77", nonceHex(iceNonce)]);
+  upstream.submits[0]!.answer(true);
+  expect((await ice.c.reply(id)).result).toBe(true);
+
+  // A GPU miner's share under the wrong id is only checked against the job it names.
+  const [gpuFirst, gpuSecond] = [jobFromNotify(gpu.notify, "words"), jobFromNotify(secondGpu, "words")];
+  let gpuNonce = mine(gpuFirst, 2 ** -20, "a00101");
+  // One that is not also a share on the job it names (1 in 4096 would be).
+  while (gpuSecond.pow.pow(gpuNonce) < 1n << 244n) gpuNonce = mine(gpuFirst, 2 ** -20, "a00101", (gpuNonce & 0xffffffffffn) + 1n);
+  const gpuId = gpu.c.send("mining.submit", ["x.rig", secondGpu.params[0], nonceHex(gpuNonce)]);
+  expect((await gpu.c.reply(gpuId)).error?.[0]).toBe(23);
+  expect(upstream.submits).toHaveLength(1);
+});
