@@ -37,6 +37,7 @@ export interface Transport {
 }
 
 const MAX_WAITING_LINES = 16;
+const noNonceSpace = () => errors.other("Upstream extranonce leaves no nonce space for this miner");
 
 export class MinerConnection {
   miner: MinerType;
@@ -149,8 +150,7 @@ export class MinerConnection {
     const full = local === null ? null : NonceSpace.compose(job.upstreamExtranonce, local);
     if (full === null) {
       if (local !== null) this.hub.nonces.release(local);
-      const why = local === null ? `Proxy is full: its nonce space takes ${this.hub.nonces.capacity} miners` : "Upstream extranonce leaves no nonce space for this miner";
-      this.send(errorLine(id, errors.other(why)));
+      this.send(errorLine(id, local === null ? errors.other(`Proxy is full: its nonce space takes ${this.hub.nonces.capacity} miners`) : noNonceSpace()));
       this.close();
       return false;
     }
@@ -169,7 +169,7 @@ export class MinerConnection {
     // The upstream may have changed since subscribe: the extranonce is the current one's.
     const full = NonceSpace.compose(job.upstreamExtranonce, this.local!);
     if (full === null) {
-      this.send(errorLine(req.id, errors.other("Upstream extranonce leaves no nonce space for this miner")));
+      this.send(errorLine(req.id, noNonceSpace()));
       return this.close();
     }
     this.extranonce = full;
@@ -200,7 +200,7 @@ export class MinerConnection {
     if (this.closed || this.worker === null || this.local === null || this.lastJob === job) return;
     const full = NonceSpace.compose(job.upstreamExtranonce, this.local);
     if (full === null) {
-      this.send(errorLine(null, errors.other("Upstream extranonce leaves no nonce space for this miner")));
+      this.send(errorLine(null, noNonceSpace()));
       return this.close();
     }
     if (full !== this.extranonce) {

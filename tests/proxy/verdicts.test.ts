@@ -169,3 +169,14 @@ test("IceRiver's share under a wrong job id is found on the job it was mined on 
   expect((await gpu.c.reply(gpuId)).error?.[0]).toBe(23);
   expect(upstream.submits).toHaveLength(1);
 });
+
+test("an upstream extranonce that leaves a miner under 4 nonce bytes: the miner is refused, never given a shared space", async () => {
+  upstream = new ScriptedUpstream("a0a1a2a3", 2 ** -20).start();
+  proxy = await runProxy(proxyConfig({ upstreams: [{ name: "s", url: upstream.url, user: "farm.proxy" }] }));
+  const c = await TestClient.connect(proxy.ports[0]!);
+  clients.push(c);
+  const reply = await c.reply(c.send("mining.subscribe", ["GodMiner/1.0"]));
+  expect(reply.error).toEqual([20, "Upstream extranonce leaves no nonce space for this miner", null]);
+  expect(await c.closedByServer()).toBe(true);
+  expect(proxy.status().nonceSpace.used).toBe(0);
+});
