@@ -91,12 +91,12 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     } else if (!want.session && !want.dialing && !want.retryTimer) void dial(want);
   }
 
-  /** Not needed now: no session, no pending dial. */
+  /** Not needed now: no pending dial, and the session goes once its forwarded shares are answered. */
   function idle(u: Upstream): void {
     if (u.retryTimer) clearTimeout(u.retryTimer);
     if (u.drainTimer) clearTimeout(u.drainTimer);
     u.retryTimer = u.drainTimer = null;
-    u.session?.close();
+    u.session?.closeWhenAnswered();
   }
 
   async function dial(u: Upstream): Promise<void> {
@@ -172,7 +172,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     if (previous && previous !== u && previous.session && !previous.drainTimer) {
       const grace = setTimeout(() => {
         previous.drainTimer = null;
-        if (previous !== active) previous.session?.close();
+        if (previous !== active) previous.session?.closeWhenAnswered();
       }, p.switchGraceSeconds * 1000);
       previous.drainTimer = grace;
     }
@@ -257,7 +257,10 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
       for (const l of listeners) l.stop(true);
       for (const m of miners) m.release();
       miners.clear();
-      for (const u of ups) idle(u);
+      for (const u of ups) {
+        idle(u);
+        u.session?.close();
+      }
     },
   };
 }

@@ -42,6 +42,7 @@ export class UpstreamSession {
   private authorizeId = 0;
   private readonly pending = new Map<number, PendingSubmit>();
   private done = false;
+  private closing = false;
   private readonly handshake: ReturnType<typeof setTimeout>;
 
   private constructor(
@@ -91,6 +92,7 @@ export class UpstreamSession {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         resolve({ accepted: false, code: null, message: "Upstream did not answer the share in time" });
+        if (this.closing && this.pending.size === 0) this.close();
       }, this.opts.submitTimeoutMs);
       this.pending.set(id, { resolve, timer });
     });
@@ -98,6 +100,14 @@ export class UpstreamSession {
 
   close(): void {
     this.end("closed by the proxy", false);
+  }
+
+  /** Closes once every forwarded share has its verdict (or its submit timeout): no share already sent is cut off. */
+  closeWhenAnswered(): void {
+    this.closing = true;
+    // No new miner is moved onto a session on its way out.
+    this.isReady = false;
+    if (this.pending.size === 0) this.close();
   }
 
   /** Closes the session as a failure of the upstream (a storm of rejected shares). */
@@ -150,6 +160,7 @@ export class UpstreamSession {
     this.pending.delete(id);
     clearTimeout(p.timer);
     p.resolve(msg.result === true && !error ? { accepted: true } : { accepted: false, ...describe(error ?? "share not accepted") });
+    if (this.closing && this.pending.size === 0) this.close();
   }
 
   private setExtranonce(hex: string): void {
