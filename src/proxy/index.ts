@@ -138,7 +138,6 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
       difficulty(d) {
         if (mine() && current && current.upstream === u.session) book.raise(current, d);
       },
-      extranonce() {},
       closed(reason, wasFailure) {
         if (!mine()) return;
         const session = u.session!;

@@ -20,7 +20,6 @@ export interface UpstreamEvents {
   ready(): void;
   job(job: MinerJob, difficulty: number): void;
   difficulty(difficulty: number): void;
-  extranonce(extranonce: string): void;
   /** Once; `failed` unless close() was called. */
   closed(reason: string, failed: boolean): void;
 }
@@ -78,10 +77,6 @@ export class UpstreamSession {
 
   get name(): string {
     return this.config.name;
-  }
-
-  get pendingSubmits(): number {
-    return this.pending.size;
   }
 
   /** The full 16-hex nonce goes up: pools take it as is and check their extranonce in its top bytes. */
@@ -165,10 +160,8 @@ export class UpstreamSession {
 
   private setExtranonce(hex: string): void {
     parseExtranonce(hex);
-    const lower = hex.toLowerCase();
-    if (lower === this.extranonce) return;
-    this.extranonce = lower;
-    this.events.extranonce(lower);
+    // Jobs take the extranonce in force when they come; miners are moved to a new one with the next job.
+    this.extranonce = hex.toLowerCase();
   }
 
   private checkReady(): void {
