@@ -122,7 +122,9 @@ export class UpstreamSession {
       if (msg && typeof msg === "object" && typeof msg.method !== "string" && "id" in msg) return this.reply(msg);
       const m = parseServerMessage(line);
       if (m.kind === "notify") {
-        this.events.job(decodeJobParams(m.params, "words"), this.difficulty);
+        // We subscribe as a 4-word miner; a pool that sends everyone the big header is understood as well.
+        const bigHeader = Array.isArray(m.params) && typeof m.params[1] === "string";
+        this.events.job(decodeJobParams(m.params, bigHeader ? "bigheader" : "words"), this.difficulty);
         this.hasJob = true;
         this.checkReady();
       } else if (m.kind === "difficulty") {

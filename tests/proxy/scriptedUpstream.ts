@@ -3,7 +3,7 @@
 
 import type { Socket, TCPSocketListener } from "bun";
 import { parseJson, stringifyJson } from "../../src/common/json.ts";
-import { jobWords } from "../../src/kaspa/jobEncoding.ts";
+import { bigHeaderJob, jobWords } from "../../src/kaspa/jobEncoding.ts";
 
 export interface HeldSubmit {
   params: unknown[];
@@ -18,6 +18,9 @@ export class ScriptedUpstream {
   readonly timestamp = 1_700_000_000_000n;
   private listener!: TCPSocketListener<{ inbox: string }>;
   private readonly sockets = new Set<Socket<{ inbox: string }>>();
+
+  /** `bigHeader`: jobs in the 80-hex form, as some pools send everyone. */
+  bigHeader = false;
 
   constructor(readonly extranonce: string, readonly difficulty: number, private readonly tls?: { cert: string; key: string }) {}
 
@@ -62,7 +65,9 @@ export class ScriptedUpstream {
       send({ id: msg.id, result: true, error: null });
       send({ id: null, method: "mining.set_extranonce", params: [this.extranonce] });
       send({ id: null, method: "mining.set_difficulty", params: [this.difficulty] });
-      send({ id: null, method: "mining.notify", params: ["77", jobWords(this.prePowHash), this.timestamp] });
+      send({ id: null, method: "mining.notify", params: this.bigHeader
+        ? ["77", bigHeaderJob(this.prePowHash, this.timestamp)]
+        : ["77", jobWords(this.prePowHash), this.timestamp] });
     } else if (msg.method === "mining.submit") {
       this.submits.push({
         params: msg.params,

@@ -3,6 +3,7 @@
 // is answered at once and never forwarded.
 
 import { afterEach, expect, test } from "bun:test";
+import { jobWords } from "../../src/kaspa/jobEncoding.ts";
 import type { Proxy } from "../../src/proxy/index.ts";
 import { jobFromNotify, mine, nonceHex, TestClient } from "../stratum/harness.ts";
 import { proxyConfig, runProxy, until } from "./harness.ts";
@@ -179,4 +180,12 @@ test("an upstream extranonce that leaves a miner under 4 nonce bytes: the miner 
   expect(reply.error).toEqual([20, "Upstream extranonce leaves no nonce space for this miner", null]);
   expect(await c.closedByServer()).toBe(true);
   expect(proxy.status().nonceSpace.used).toBe(0);
+});
+
+test("an upstream that sends big-header jobs to everyone is relayed in each miner's own encoding", async () => {
+  upstream = new ScriptedUpstream("a001", 2 ** -20).start();
+  upstream.bigHeader = true;
+  proxy = await runProxy(proxyConfig({ upstreams: [{ name: "s", url: upstream.url, user: "farm.proxy" }] }));
+  const gpu = await login(proxy.ports[0]!, "lolMiner 1.72");
+  expect(gpu.notify.params.slice(1)).toEqual([jobWords(upstream.prePowHash), upstream.timestamp]);
 });
