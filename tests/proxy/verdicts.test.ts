@@ -187,5 +187,5 @@ test("an upstream that sends big-header jobs to everyone is relayed in each mine
   upstream.bigHeader = true;
   proxy = await runProxy(proxyConfig({ upstreams: [{ name: "s", url: upstream.url, user: "farm.proxy" }] }));
   const gpu = await login(proxy.ports[0]!, "lolMiner 1.72");
-  expect(gpu.notify.params.slice(1)).toEqual([jobWords(upstream.prePowHash), upstream.timestamp]);
+  expect(gpu.notify.params.slice(1)).toEqual([jobWords(upstream.prePowHash), Number(upstream.timestamp)]);
 });
