@@ -39,6 +39,10 @@ async function main(argv: string[]): Promise<number> {
       const { runTreasury } = await import("./src/app/payer.ts");
       return runTreasury(command);
     }
+    case "proxy": {
+      const { runProxy } = await import("./src/app/proxy.ts");
+      return runProxy(command);
+    }
     case "run": {
       const { runPool } = await import("./src/app/run.ts");
       return runPool(command);

@@ -36,4 +36,16 @@ export const defaults: ConfigInput = {
   pushgateway: null,
   metrics: { workerSeries: false, maxWorkerSeries: 1_000, pushIntervalSeconds: 60, legacyNames: false },
   debug: false,
+  proxy: {
+    upstreams: [],
+    default: null,
+    timeZone: "UTC",
+    extranonceBytes: 1,
+    switchGraceSeconds: 10,
+    connectTimeoutSeconds: 10,
+    submitTimeoutSeconds: 10,
+    reconnect: { minMs: 500, maxMs: 30_000 },
+    breaker: { failures: 5, coolDownSeconds: 60, rejectStorm: 50 },
+    reportMinutes: 15,
+  },
 };

@@ -35,6 +35,44 @@ export const stratumPortSchema = z.strictObject({
   proxyProtocol: z.boolean().default(false),
 });
 
+/** stratum+tcp://HOST:PORT, as miners are configured (TLS is the upstream's `tls` key). */
+const stratumUrl = z.string().regex(/^stratum\+tcp:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([1-9][0-9]{0,4})$/, "must be stratum+tcp://HOST:PORT")
+  .refine((u) => Number(u.slice(u.lastIndexOf(":") + 1)) <= 65535, "port must be 1 to 65535");
+/** "HH:MM" in 24-hour time; "24:00" only makes sense as the end of a window. */
+const clockTime = z.string().regex(/^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, "must be HH:MM (00:00 to 24:00)");
+
+export const upstreamSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, "must be 1 to 32 of A-Z a-z 0-9 _ . -"),
+  url: stratumUrl,
+  /** "<address>.<worker>" or a pool account: what the upstream credits. */
+  user: z.string().min(1).max(256),
+  password: z.string().max(256).default("x"),
+  tls: z.boolean().default(false),
+  /** Daily windows [from, to) in proxy.timeZone; an upstream without one serves outside every window, in order. */
+  schedule: z.array(z.strictObject({ from: clockTime, to: clockTime })).default([]),
+});
+
+export const proxySchema = z.strictObject({
+  upstreams: z.array(upstreamSchema),
+  /** The upstream outside every scheduled window; needed when the windows leave part of the day uncovered. */
+  default: z.string().nullable(),
+  /** IANA time zone the schedule's clock times are read in. */
+  timeZone: z.string().min(1),
+  /** Bytes of nonce space the proxy adds after the upstream's extranonce: 2^(8·n) miners per upstream. */
+  extranonceBytes: z.number().int().min(1).max(3),
+  switchGraceSeconds: z.number().finite().min(0),
+  connectTimeoutSeconds: positive,
+  submitTimeoutSeconds: positive,
+  reconnect: z.strictObject({ minMs: z.number().int().positive(), maxMs: z.number().int().positive() }),
+  breaker: z.strictObject({
+    failures: z.number().int().positive(),
+    coolDownSeconds: positive,
+    /** Consecutive upstream rejections that count as one failure. */
+    rejectStorm: z.number().int().positive(),
+  }),
+  reportMinutes: positive,
+});
+
 const wsUrl = z.string().regex(/^wss?:\/\/[^\s]+$/, "must be a ws:// or wss:// URL");
 
 export const configSchema = z.strictObject({
@@ -86,6 +124,7 @@ export const configSchema = z.strictObject({
     legacyNames: z.boolean(),
   }),
   debug: z.boolean(),
+  proxy: proxySchema,
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -1,6 +1,7 @@
 // Checks that span several keys or need protocol knowledge, after the schema has checked types.
 
 import { checkAddress } from "../kaspa/address.ts";
+import { checkProxy } from "../proxy/schedule.ts";
 import { checkDifficultyFloor } from "./difficultyFloor.ts";
 import type { Config } from "./types.ts";
 
@@ -32,5 +33,5 @@ export function checkSemantics(config: Config): string | null {
       }
     }
   }
-  return null;
+  return checkProxy(config.proxy);
 }

@@ -10,3 +10,5 @@ export type StratumPortConfig = z.infer<typeof stratumPortSchema>;
 export type PortMode = StratumPortConfig["mode"];
 export type JobEncoding = StratumPortConfig["encoding"];
 export type VardiffConfig = z.infer<typeof vardiffSchema>;
+export type ProxyConfig = Config["proxy"];
+export type UpstreamConfig = ProxyConfig["upstreams"][number];

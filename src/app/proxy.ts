@@ -1,0 +1,57 @@
+// Runs proxy mode: stratum ports in front of proxy.upstreams, /status /health /metrics on the API port, a
+// report line every proxy.reportMinutes. No node, no database. Stops on SIGINT/SIGTERM.
+
+import { createLogger } from "../common/log.ts";
+import { ConfigError, loadConfig } from "../config/load.ts";
+import type { Config } from "../config/types.ts";
+import { proxyApi } from "../proxy/api.ts";
+import { startProxy } from "../proxy/index.ts";
+import { proxyMetrics } from "../proxy/metrics.ts";
+import { reportLines } from "../proxy/status.ts";
+import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
+
+const log = createLogger("proxy");
+
+export async function runProxy(opts: { configFile?: string; checkConfig: boolean }): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig({ file: opts.configFile });
+    if (config.proxy.upstreams.length === 0) throw new ConfigError(`${opts.configFile ?? "config"}: proxy.upstreams: needs at least one upstream`);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`config error: ${e.message}`);
+    return 2;
+  }
+  if (opts.checkConfig) {
+    console.log(`config OK: proxy, ${config.stratum.ports.length} stratum port(s), upstreams ${config.proxy.upstreams.map((u) => u.name).join(", ")}`);
+    return 0;
+  }
+  if (config.debug) process.env.DEBUG ??= "1";
+  keepServingThroughBackgroundFailures(log);
+  const signal = new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+
+  let proxy;
+  let server;
+  try {
+    proxy = await startProxy({ config, log });
+    const app = proxyApi(() => proxy!.status(), proxyMetrics(() => proxy!.status()));
+    server = Bun.serve({ hostname: config.api.host, port: config.api.port, fetch: app.fetch });
+  } catch (e) {
+    log.error("start-up failed", { error: e instanceof Error ? e.message : String(e) });
+    await proxy?.stop();
+    return 1;
+  }
+  log.info("proxy running", { stratum: proxy.ports.join(","), api: `${config.api.host}:${server.port}` });
+  const report = setInterval(() => {
+    for (const [what, fields] of reportLines(proxy.status())) log.info(what, fields);
+  }, config.proxy.reportMinutes * 60_000);
+
+  log.info("stopping", { signal: await signal });
+  clearInterval(report);
+  server.stop(true);
+  await proxy.stop();
+  return 0;
+}

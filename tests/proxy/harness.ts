@@ -1,0 +1,52 @@
+// Proxy mode over real sockets: kaspool pools on the devnet as upstreams, a kaspool proxy in front of them,
+// CPU miners behind it.
+
+import { silentLogger } from "../../src/common/log.ts";
+import { defaults } from "../../src/config/defaults.ts";
+import { configSchema, type ConfigInput } from "../../src/config/schema.ts";
+import type { Config } from "../../src/config/types.ts";
+import { startProxy, type Proxy } from "../../src/proxy/index.ts";
+import { minerAddress, startPool, type Pool } from "../stratum/harness.ts";
+
+export const FARM = minerAddress(0x5a);
+export const OTHER_FARM = minerAddress(0x5b);
+/** The three dialects: big header + minimal notifications, 4 words, Bitmain subscribe result. */
+export const AGENTS = ["IceRiverMiner-v1.1", "lolMiner 1.72", "GodMiner/1.0"];
+
+/** A kaspool pool whose solo port pays the address a miner (here: the proxy) authorizes with. */
+export function startUpstreamPool(opts: { difficulty: number; port?: number; devnetDifficulty?: number; bps?: number }): Promise<Pool> {
+  return startPool({
+    devnetDifficulty: opts.devnetDifficulty ?? 1e-3, bps: opts.bps ?? 2,
+    stratum: {
+      ports: [{ port: opts.port ?? 0, mode: "solo", difficulty: opts.difficulty, vardiff: false }],
+      // One proxy connection carries a whole farm's shares.
+      shareRateCap: { windowSeconds: 10, overTarget: 10, fixedSharesPerMinute: 1e12 },
+      jobThrottleMs: 100,
+    },
+  });
+}
+
+type ProxyInput = Partial<NonNullable<ConfigInput["proxy"]>>;
+
+export function proxyConfig(proxy: ProxyInput, local: { difficulty: number } = { difficulty: 1e-7 }): Config {
+  return configSchema.parse({
+    ...defaults,
+    stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, difficulty: local.difficulty, vardiff: false }], jobThrottleMs: 100 },
+    api: { host: "127.0.0.1", port: 0 },
+    proxy: { ...defaults.proxy, ...proxy },
+  });
+}
+
+export const upstreamUrl = (pool: Pool) => `stratum+tcp://127.0.0.1:${pool.stratum.ports[0]}`;
+
+export async function runProxy(config: Config, opts: { clock?: () => number; tickMs?: number } = {}): Promise<Proxy> {
+  return startProxy({ config, log: silentLogger, ...opts });
+}
+
+export async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(50);
+  }
+}

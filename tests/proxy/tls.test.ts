@@ -1,0 +1,63 @@
+// An upstream over TLS: the proxy (as an operator runs it) trusts the upstream's certificate through the
+// system's CA store, here extended with the test certificate by NODE_EXTRA_CA_CERTS, and mines through it.
+
+import { afterEach, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defaults } from "../../src/config/defaults.ts";
+import { TestClient } from "../stratum/harness.ts";
+import { until } from "./harness.ts";
+import { ScriptedUpstream } from "./scriptedUpstream.ts";
+
+const CERT = join(import.meta.dir, "fixtures/upstream-cert.pem");
+const KEY = join(import.meta.dir, "fixtures/upstream-key.pem");
+
+let upstream: ScriptedUpstream | null = null;
+let proc: ReturnType<typeof Bun.spawn> | null = null;
+afterEach(() => {
+  proc?.kill();
+  upstream?.stop();
+  proc = upstream = null;
+});
+
+function freePort(): number {
+  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = l.port;
+  l.stop(true);
+  return port;
+}
+
+async function proxyTo(tls: boolean, extraCa: boolean): Promise<number> {
+  upstream = new ScriptedUpstream("a001", 2 ** -16, { cert: readFileSync(CERT, "utf8"), key: readFileSync(KEY, "utf8") }).start();
+  const stratumPort = freePort();
+  const file = join(mkdtempSync(join(tmpdir(), "kaspool-proxy-tls-")), "proxy.json");
+  writeFileSync(file, JSON.stringify({
+    stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: stratumPort, difficulty: 2 ** -20, vardiff: false }] },
+    api: { host: "127.0.0.1", port: freePort() },
+    proxy: { ...defaults.proxy, connectTimeoutSeconds: 2, upstreams: [{ name: "tls", url: upstream.url, user: "farm.proxy", tls }] },
+  }));
+  const env: Record<string, string | undefined> = { ...process.env, DEBUG: "" };
+  if (extraCa) env.NODE_EXTRA_CA_CERTS = CERT;
+  proc = Bun.spawn(["bun", "run", "index.ts", "proxy", "--config", file], { stdout: "ignore", stderr: "ignore", env });
+  await until("the proxy's stratum port", async () => !!(await TestClient.connect(stratumPort).then((c) => (c.close(), true), () => false)), 10_000);
+  return stratumPort;
+}
+
+test("tls: true reaches a TLS upstream whose certificate the system trusts", async () => {
+  const port = await proxyTo(true, true);
+  const miner = await TestClient.connect(port);
+  miner.send("mining.subscribe", ["lolMiner 1.72"]);
+  expect((await miner.reply(miner.send("mining.authorize", ["me.rig", "x"]), 8_000)).result).toBe(true);
+  expect(await miner.message()).toMatchObject({ method: "mining.set_extranonce", params: ["a00100"] });
+  miner.close();
+}, 30_000);
+
+test("an untrusted certificate is refused: no job ever reaches the miner", async () => {
+  const port = await proxyTo(true, false);
+  const miner = await TestClient.connect(port);
+  miner.send("mining.subscribe", ["lolMiner 1.72"]);
+  const id = miner.send("mining.authorize", ["me.rig", "x"]);
+  await expect(miner.reply(id, 2_500)).rejects.toThrow();
+  miner.close();
+}, 30_000);
