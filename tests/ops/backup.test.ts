@@ -94,7 +94,9 @@ describe.skipIf(!postgres)("Postgres: dump.sh and restore.sh", () => {
     dumpOnce({ BACKUP_KEEP_COUNT: "3", BACKUP_KEEP_DAYS: "7" });
     expect(dumps(backups).length).toBe(3);
     expect(files.map(existsSync)).toEqual([true, false, false, false, false]);
-    // Age 0 removes every older dump, never the newest.
+    // Age 0 removes every older dump, never the newest. (Backdated: mtimes have whole-second resolution.)
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const f of dumps(backups)) utimesSync(join(backups, f), hourAgo, hourAgo);
     dumpOnce({ BACKUP_KEEP_COUNT: "3", BACKUP_KEEP_DAYS: "0" });
     expect(dumps(backups).length).toBe(1);
     expect(existsSync(join(backups, "notes.txt"))).toBe(true);

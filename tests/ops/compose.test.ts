@@ -65,7 +65,7 @@ describe.skipIf(!haveCompose)("docker-compose config", () => {
     expect(svc("kaspad").profiles).toEqual(["node"]);
     expect(svc("kaspool-devnet").profiles).toEqual(["devnet"]);
     for (const name of SERVICES.filter((n) => n !== "kaspad" && n !== "kaspool-devnet")) expect(svc(name).profiles).toBeUndefined();
-  });
+  }, 60_000);
 
   test("refuses to start without the required secrets", () => {
     for (const name of ["POSTGRES_PASSWORD", "POSTGRES_USER", "GRAFANA_ADMIN_PASSWORD"]) {
@@ -73,7 +73,7 @@ describe.skipIf(!haveCompose)("docker-compose config", () => {
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain(`set ${name} in .env`);
     }
-  });
+  }, 60_000);
 
   test("every service has a healthcheck, a restart policy and a non-root user", () => {
     for (const name of SERVICES) {

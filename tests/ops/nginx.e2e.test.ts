@@ -130,15 +130,17 @@ test.skipIf(!haveNginx)("/metrics, Prometheus, the Pushgateway and Grafana are n
 
 test.skipIf(!haveNginx)("past the rate limit nginx answers 429 with Retry-After in the API's error shape", async () => {
   await Bun.sleep(2_500); // let the bucket refill after the tests above
+  const started = performance.now();
   const answers = await Promise.all(Array.from({ length: 60 }, () => viaNginx("/health").then(async (r) => ({
     status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.text(),
   }))));
   const limited = answers.filter((a) => a.status === 429);
   const passed = answers.filter((a) => a.status !== 429);
-  // burst 20 (+1 for the rate itself) pass at once; the rest are refused.
+  const seconds = (performance.now() - started) / 1000;
+  // A burst of 20 passes at once, then 10 a second (a loaded machine spreads the 60 requests out); the rest get 429.
   expect(passed.length).toBeGreaterThanOrEqual(20);
-  expect(passed.length).toBeLessThanOrEqual(25);
-  expect(limited.length).toBe(60 - passed.length);
+  expect(passed.length).toBeLessThanOrEqual(21 + Math.ceil(10 * seconds));
+  expect(limited.length).toBeGreaterThan(0);
   expect(limited[0]).toEqual({ status: 429, retryAfter: "1", body: '{"error":{"code":"rate_limited","message":"too many requests"}}\n' });
   // The health endpoint of nginx itself is outside the limit, for the container healthcheck.
   expect((await viaNginx("/nginx-health")).status).toBe(200);
