@@ -165,12 +165,16 @@ describe.skipIf(!haveCompose)("docker-compose config", () => {
     const example = readFileSync(".env.example", "utf8").split("\n");
     const listed = new Map<string, boolean>();
     example.forEach((line, i) => {
-      const m = line.match(/^([A-Z_][A-Z0-9_]*)=/);
-      if (m) listed.set(m[1]!, example.slice(0, i).reverse().find((l) => !/^[A-Z_]/.test(l))?.startsWith("#") ?? false);
+      // "#NAME=value" lists an optional variable whose compose default is the value shown.
+      const m = line.match(/^#?([A-Z_][A-Z0-9_]*)=/);
+      if (m) listed.set(m[1]!, example.slice(0, i).reverse().find((l) => !/^#?[A-Z_][A-Z0-9_]*=/.test(l))?.startsWith("#") ?? false);
     });
     const used = new Set([...composeText.matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!));
     expect([...used].sort()).toEqual([...listed.keys()].sort());
     for (const [name, commented] of listed) expect({ name, commented }).toEqual({ name, commented: true });
+    for (const [, name, value] of readFileSync(".env.example", "utf8").matchAll(/^#([A-Z_][A-Z0-9_]*)=(.*)$/gm)) {
+      expect(composeText).toContain(`\${${name}:-${value}}`);
+    }
 
     const read = new Set([...readFileSync("src/config/load.ts", "utf8").matchAll(/env\.([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!));
     expect(read.size).toBeGreaterThan(3);

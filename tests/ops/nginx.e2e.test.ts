@@ -103,8 +103,12 @@ test.skipIf(!haveNginx)("the API and dashboard paths reach the pool's API port",
       await res.arrayBuffer();
     }
   }
+  // CORS preflights reach the API, which decides on them.
+  const preflight = await viaNginx("/api/v1/pool", { method: "OPTIONS", headers: { Origin: "https://example.com", "Access-Control-Request-Method": "GET" } });
+  expect(preflight.status).not.toBe(403);
+  await preflight.arrayBuffer();
   expect(sentinels.map((s) => s.hits)).toEqual([0, 0, 0]);
-});
+}, 30_000);
 
 test.skipIf(!haveNginx)("/metrics, Prometheus, the Pushgateway and Grafana are not reachable through nginx", async () => {
   await Bun.sleep(1_500); // keep clear of the rate limit, tested last
@@ -126,7 +130,7 @@ test.skipIf(!haveNginx)("/metrics, Prometheus, the Pushgateway and Grafana are n
     await res.arrayBuffer();
   }
   expect(sentinels.map((s) => s.hits)).toEqual([0, 0, 0]);
-});
+}, 30_000);
 
 test.skipIf(!haveNginx)("past the rate limit nginx answers 429 with Retry-After in the API's error shape", async () => {
   await Bun.sleep(2_500); // let the bucket refill after the tests above
@@ -144,4 +148,4 @@ test.skipIf(!haveNginx)("past the rate limit nginx answers 429 with Retry-After 
   expect(limited[0]).toEqual({ status: 429, retryAfter: "1", body: '{"error":{"code":"rate_limited","message":"too many requests"}}\n' });
   // The health endpoint of nginx itself is outside the limit, for the container healthcheck.
   expect((await viaNginx("/nginx-health")).status).toBe(200);
-});
+}, 30_000);
