@@ -2,7 +2,7 @@
 // Postgres; and the embedded database dumped and restored through its own engine.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -16,16 +16,20 @@ const postgres = hasTool("pg_dump") && hasTool("pg_restore") ? await createPostg
 afterAll(async () => {
   await postgres?.drop();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 30_000);
 
 const dumps = (d: string) => readdirSync(d).filter((f) => f.startsWith("kaspool-")).sort();
 const dumpEnv = (url: string, backupDir: string, extra: Record<string, string> = {}) =>
   ({ PATH: process.env.PATH, DATABASE_URL: url, BACKUP_DIR: backupDir, ...extra });
 
+/** Runs SQL in the maintenance database of the server at url. */
 async function admin(url: string, sql: string): Promise<void> {
   const adminUrl = new URL(url);
   adminUrl.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: adminUrl.toString() });
+  await query(adminUrl.toString(), sql);
+}
+async function query(url: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
     await c.query(sql);
@@ -58,7 +62,9 @@ describe.skipIf(!postgres)("Postgres: dump.sh and restore.sh", () => {
     await admin(url, `DROP DATABASE ${name} WITH (FORCE)`);
     await admin(url, `CREATE DATABASE ${name}`);
     for (let i = 0; i < 2; i++) {
-      // The second pass restores over the tables the first one made, as over a database init.sql created.
+      // The second pass restores over the tables the first one made, as over a database init.sql created, plus a
+      // table a newer version might have added: it must not survive.
+      if (i === 1) await query(url, "CREATE TABLE added_later (x int); INSERT INTO ledger (wallet, miner_id, amount, reason) VALUES ('kaspadev:x', 'rig', 1, 'adjustment')");
       const restored = run(["bash", "backup/restore.sh", join(backups, file!)], dumpEnv(url, backups));
       expect(restored.stderr).toBe("");
       expect(restored.status).toBe(0);
@@ -66,6 +72,18 @@ describe.skipIf(!postgres)("Postgres: dump.sh and restore.sh", () => {
       expect(await snapshot(again)).toEqual(before);
       await again.close();
     }
+
+    // A damaged archive changes nothing: the restore reads it whole before touching the database.
+    const damaged = join(backups, "damaged.dump");
+    const bytes = readFileSync(join(backups, file!));
+    writeFileSync(damaged, bytes.subarray(0, Math.floor(bytes.length * 0.8)));
+    await query(url, "INSERT INTO ledger (wallet, miner_id, amount, reason) VALUES ('kaspadev:x', 'rig', 1, 'adjustment')");
+    const db2 = await openDatabase({ url, embeddedPath: "memory://" });
+    const current = await snapshot(db2);
+    const failed = run(["bash", "backup/restore.sh", damaged], dumpEnv(url, backups));
+    expect(failed.status).not.toBe(0);
+    expect(await snapshot(db2)).toEqual(current);
+    await db2.close();
   }, 60_000);
 
   test("retention keeps the newest dumps by count and by age, and always the newest one", () => {
