@@ -2,9 +2,9 @@
 // Postgres; and the embedded database dumped and restored through its own engine.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import pg from "pg";
 import { openDatabase } from "../../src/db/index.ts";
 import { createPostgresDatabase } from "../db/backends.ts";
@@ -138,6 +138,22 @@ describe.skipIf(!postgres)("Postgres: dump.sh and restore.sh", () => {
     expect(notArchive.stderr).toContain("is not a pg_dump custom-format archive");
     expect(run(["bash", "backup/restore.sh"], dumpEnv(url, backups)).status).toBe(2);
   });
+
+  test("the schedule dumps at start and then every interval, and stops cleanly on SIGTERM", async () => {
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    symlinkSync(resolve("backup/dump.sh"), join(bin, "kaspool-dump")); // the name the backup image installs it under
+    const backups = join(dir, "scheduled");
+    const env = { PATH: `${bin}:${process.env.PATH}`, DATABASE_URL: url, BACKUP_DIR: backups, BACKUP_INTERVAL_SECONDS: "1" };
+    const schedule = Bun.spawn(["bash", "backup/schedule.sh"], { env, stdout: "pipe", stderr: "pipe" });
+    for (let i = 0; i < 300 && !(existsSync(backups) && dumps(backups).length >= 2); i++) await Bun.sleep(100);
+    schedule.kill("SIGTERM");
+    expect(await schedule.exited).toBe(0);
+    expect(dumps(backups).length).toBeGreaterThanOrEqual(2);
+    expect(await new Response(schedule.stderr).text()).toBe("");
+    const bad = run(["bash", "backup/schedule.sh"], { ...env, BACKUP_INTERVAL_SECONDS: "6h" });
+    expect([bad.status, bad.stderr.trim()]).toEqual([2, "schedule: BACKUP_INTERVAL_SECONDS must be a positive integer, got '6h'"]);
+  }, 60_000);
 
   test("the backup service's healthcheck wants a dump younger than two intervals", () => {
     const backups = join(dir, "health");
