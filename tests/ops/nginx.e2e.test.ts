@@ -138,14 +138,16 @@ test.skipIf(!haveNginx)("past the rate limit nginx answers 429 with Retry-After 
   const answers = await Promise.all(Array.from({ length: 60 }, () => viaNginx("/health").then(async (r) => ({
     status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.text(),
   }))));
-  const limited = answers.filter((a) => a.status === 429);
-  const passed = answers.filter((a) => a.status !== 429);
   const seconds = (performance.now() - started) / 1000;
+  // nginx's own 429 is told apart by its body: the API behind it may have a per-IP limit of its own.
+  const NGINX_429 = '{"error":{"code":"rate_limited","message":"too many requests"}}\n';
+  const byNginx = answers.filter((a) => a.status === 429 && a.body === NGINX_429);
+  const throughNginx = answers.length - byNginx.length;
   // A burst of 20 passes at once, then 10 a second (a loaded machine spreads the 60 requests out); the rest get 429.
-  expect(passed.length).toBeGreaterThanOrEqual(20);
-  expect(passed.length).toBeLessThanOrEqual(21 + Math.ceil(10 * seconds));
-  expect(limited.length).toBeGreaterThan(0);
-  expect(limited[0]).toEqual({ status: 429, retryAfter: "1", body: '{"error":{"code":"rate_limited","message":"too many requests"}}\n' });
+  expect(throughNginx).toBeGreaterThanOrEqual(20);
+  expect(throughNginx).toBeLessThanOrEqual(21 + Math.ceil(10 * seconds));
+  expect(byNginx.length).toBeGreaterThan(0);
+  expect(byNginx[0]!.retryAfter).toBe("1");
   // The health endpoint of nginx itself is outside the limit, for the container healthcheck.
   expect((await viaNginx("/nginx-health")).status).toBe(200);
 }, 30_000);
