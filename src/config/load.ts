@@ -81,6 +81,7 @@ function fromEnv(env: Record<string, string | undefined>): Json {
   if (env.DATABASE_URL) out.database = { url: env.DATABASE_URL };
   if (env.PUSHGATEWAY) out.pushgateway = env.PUSHGATEWAY;
   if (env.DEBUG !== undefined && env.DEBUG !== "") out.debug = env.DEBUG !== "0" && env.DEBUG.toLowerCase() !== "false";
+  if (env.API_HOST) out.api = { host: env.API_HOST };
   if (env.NODE_URL) out.node = { urls: env.NODE_URL.split(",").map((u) => u.trim()).filter(Boolean) };
   return out;
 }

@@ -44,6 +44,12 @@ describe("config loading", () => {
     expect(config.debug).toBe(true);
   });
 
+  test("API_HOST sets the API listen address (a container must listen beyond its loopback)", () => {
+    const config = load({ api: { port: 9000 } }, { API_HOST: "0.0.0.0" });
+    expect(config.api).toEqual({ host: "0.0.0.0", port: 9000 });
+    expect(load({}, {}).api.host).toBe("127.0.0.1");
+  });
+
   test("port entries get per-port defaults and accept tiny fractional difficulties", () => {
     const config = load({ stratum: { ports: [{ port: 7000, difficulty: 1e-9, vardiff: false }] } });
     expect(config.stratum.ports).toEqual([{ port: 7000, mode: "pplns", difficulty: 1e-9, vardiff: false, encoding: "auto", proxyProtocol: false }]);
