@@ -9,12 +9,13 @@ export class TreasuryMetrics {
   private readonly gauges: Array<[Gauge, (r: Reconciliation) => bigint]>;
 
   constructor() {
-    const g = (name: string, help: string) => new Gauge({ name: `kaspool_treasury_${name}_sompi`, help, registers: [this.registry] });
+    // Names spelled out whole, so a search for a metric (the Grafana dashboard's test does one) finds it.
+    const g = (name: string, help: string) => new Gauge({ name, help, registers: [this.registry] });
     this.gauges = [
-      [g("spendable", "Mature coins the pool wallet can spend, as of the last payout cycle."), (r) => r.spendable],
-      [g("immature", "Coinbase rewards in the pool wallet not yet mature, as of the last payout cycle."), (r) => r.immature],
-      [g("deficit", "What the ledger owes beyond what the wallet holds (0 when it reconciles)."), (r) => r.deficit],
-      [g("surplus", "What the wallet holds beyond what is owed or explained (0 when it reconciles)."), (r) => r.surplus],
+      [g("kaspool_treasury_spendable_sompi", "Mature coins the pool wallet can spend, as of the last payout cycle."), (r) => r.spendable],
+      [g("kaspool_treasury_immature_sompi", "Coinbase rewards in the pool wallet not yet mature, as of the last payout cycle."), (r) => r.immature],
+      [g("kaspool_treasury_deficit_sompi", "What the ledger owes beyond what the wallet holds (0 when it reconciles)."), (r) => r.deficit],
+      [g("kaspool_treasury_surplus_sompi", "What the wallet holds beyond what is owed or explained (0 when it reconciles)."), (r) => r.surplus],
     ];
   }
 
