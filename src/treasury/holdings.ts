@@ -35,7 +35,7 @@ export function spendableUtxos(utxos: readonly PoolUtxo[], kind: (u: PoolUtxo) =
 export interface LedgerPosition {
   /** Σ miners_balance, every account including the pool's own (fees minus payout fees). */
   balances: bigint;
-  /** Rewards of matured blocks not yet credited (a pass away from being balances). */
+  /** Rewards about to be credited: matured blocks not credited yet, and coinbase outputs that just matured. */
   maturedUncredited: bigint;
   /** Pending batches whose inputs are all still unspent: payments plus fee, debited but still in the wallet. */
   inFlight: bigint;

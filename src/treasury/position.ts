@@ -10,6 +10,13 @@ export interface WalletView {
   readonly virtualDaaScore: bigint;
 }
 
+/**
+ * DAA scores (a minute at 10 BPS) after a coinbase output matures during which its block may not be credited yet:
+ * the tracker asks the node every few seconds and counts confirmations by blue score, not by the output's DAA
+ * score, so the output can look spendable a pass before its block is credited. Within it the reward is explained.
+ */
+const CREDIT_LAG_DAA = 600n;
+
 export async function reconcileTreasury(db: Database, wallet: WalletView, maturity: bigint, margin: bigint): Promise<Reconciliation> {
   const [sums] = await db.query<{ balances: string; matured: string }>(
     `SELECT (SELECT coalesce(sum(balance), 0)::text FROM miners_balance) AS balances,
@@ -22,8 +29,11 @@ export async function reconcileTreasury(db: Database, wallet: WalletView, maturi
   const utxos = wallet.snapshot();
   const ours = await ourTxids(db, [...new Set(utxos.filter((u) => !u.isCoinbase).map((u) => u.transactionId))]);
   const kind = (u: PoolUtxo) => classifyUtxo(u, (t) => ours.has(t), wallet.virtualDaaScore, maturity, margin);
+  const justMatured = utxos
+    .filter((u) => kind(u) === "coinbase" && u.blockDaaScore + maturity + margin + CREDIT_LAG_DAA > wallet.virtualDaaScore)
+    .reduce((sum, u) => sum + u.amount, 0n);
   return reconcile(utxos, kind, await lockedOutpoints(db), {
-    balances: BigInt(sums!.balances), maturedUncredited: BigInt(sums!.matured), inFlight,
+    balances: BigInt(sums!.balances), maturedUncredited: BigInt(sums!.matured) + justMatured, inFlight,
   });
 }
 
