@@ -34,5 +34,6 @@ export const defaults: ConfigInput = {
   payments: { intervalMinutes: 60, thresholdKas: 10, feeBumpMinutes: 10 },
   database: { url: null, embeddedPath: "./data/pglite" },
   pushgateway: null,
+  log: { format: "text" },
   debug: false,
 };

@@ -75,6 +75,7 @@ export const configSchema = z.strictObject({
   payments: z.strictObject({ intervalMinutes: positive, thresholdKas: positive, feeBumpMinutes: positive }),
   database: z.strictObject({ url: z.string().min(1).nullable(), embeddedPath: z.string().min(1) }),
   pushgateway: z.string().url().nullable(),
+  log: z.strictObject({ format: z.enum(["text", "json", "auto"]) }),
   debug: z.boolean(),
 });
 
