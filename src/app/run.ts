@@ -46,6 +46,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
 
   // Listen before starting anything, so a signal during start-up also stops cleanly.
   let signalled: string | null = null;
+  let stopStratum: () => Promise<void> = async () => {};
   const signal = new Promise<string>((resolve) => {
     const on = (name: string) => () => resolve((signalled = name));
     process.once("SIGINT", on("SIGINT"));
@@ -92,6 +93,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
 
     const stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: log.child("stratum") });
     stops.push(() => stratum.stop());
+    stopStratum = () => stratum.stop();
     log.info("pool running", { network: config.network, stratum: stratum.ports.join(","), pool: config.treasury.address });
     if (payerKey) {
       log.info("devnet demo: the payer runs in this process, signing with TREASURY_PRIVATE_KEY");
@@ -110,11 +112,24 @@ export async function runPool(opts: RunOptions): Promise<number> {
     return 1;
   }
 
-  log.info("stopping", { signal: await signal });
-  await stopAll();
+  log.info("stopping", { signal: await signal, boundSeconds: SHUTDOWN_BOUND_MS / 1000 });
+  // Miners go first: no new connection or share while the rest stops. Then the payer finishes its cycle, the
+  // recorder writes every share it acknowledged, and the database closes.
+  const finished = await Promise.race([
+    stopStratum().then(stopAll).then(() => true),
+    Bun.sleep(SHUTDOWN_BOUND_MS).then(() => false),
+  ]);
+  if (!finished) {
+    // Nothing acknowledged is lost: the spool is replayed and written payouts are settled at the next start.
+    log.error("stopping took too long; exiting anyway", { boundSeconds: SHUTDOWN_BOUND_MS / 1000 });
+    return 1;
+  }
   log.info("stopped");
   return 0;
 }
+
+/** How long a graceful stop may take; past it the process exits 1 and the next start picks up what was left. */
+const SHUTDOWN_BOUND_MS = 30_000;
 
 /** Until the API and metrics land, the log is where an operator sees the pool working. */
 const STATS_LOG_MS = 60_000;
