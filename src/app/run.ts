@@ -48,9 +48,14 @@ export async function runPool(opts: RunOptions): Promise<number> {
   let signalled: string | null = null;
   let stopStratum: () => Promise<void> = async () => {};
   const signal = new Promise<string>((resolve) => {
-    const on = (name: string) => () => resolve((signalled = name));
-    process.once("SIGINT", on("SIGINT"));
-    process.once("SIGTERM", on("SIGTERM"));
+    // Later signals are ignored, not fatal: Ctrl-C reaches `bun run` and the pool both, and `bun run` passes it
+    // on, so one keypress can arrive twice. The stop is bounded anyway (SHUTDOWN_BOUND_MS).
+    const on = (name: string) => () => {
+      if (signalled) return log.debug("already stopping", { signal: name });
+      resolve((signalled = name));
+    };
+    process.on("SIGINT", on("SIGINT"));
+    process.on("SIGTERM", on("SIGTERM"));
   });
 
   const stops: Array<() => Promise<void>> = [];
