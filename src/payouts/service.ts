@@ -26,6 +26,8 @@ export interface PayerService {
   stop(): Promise<void>;
 }
 
+const SURPLUS_WARN_MS = 60_000;
+
 export async function startPayerService(o: PayerServiceOptions): Promise<PayerService | null> {
   let lock: PayerLock | null = await acquirePayerLock(o.config.database.url, o.log, o.stopped);
   if (!lock) return null;
@@ -37,7 +39,7 @@ export async function startPayerService(o: PayerServiceOptions): Promise<PayerSe
   });
 
   let running: Promise<void> | null = null;
-  let surplusBefore = false;
+  let surplusRun: { since: number; cycles: number } | null = null;
   const cycle = async () => {
     if (!lock?.held()) {
       o.log.warn("payout lock lost; taking it again before paying");
@@ -46,10 +48,13 @@ export async function startPayerService(o: PayerServiceOptions): Promise<PayerSe
     }
     await payer.cycle();
     const r = await reconcileTreasury(o.db, watcher, maturity, maturityMargin(maturity));
-    // A block the chain matured before the tracker credited it shows as surplus for one cycle; one still
-    // there a cycle later is worth a warning. A deficit always is.
-    if (r.deficit > 0n || (r.surplus > 0n && surplusBefore)) o.log.warn("treasury does not reconcile", { figures: formatReconciliation(r).replaceAll("\n", "; ") });
-    surplusBefore = r.surplus > 0n;
+    // A block the chain matured before the tracker credited it shows as surplus for a few seconds, and at a
+    // high block rate such blocks follow each other. A surplus in every cycle for a minute (and at least two
+    // cycles) is worth a warning; a deficit always is.
+    const now = Date.now();
+    surplusRun = r.surplus > 0n ? { since: surplusRun?.since ?? now, cycles: (surplusRun?.cycles ?? 0) + 1 } : null;
+    const lasting = surplusRun !== null && surplusRun.cycles >= 2 && now - surplusRun.since >= SURPLUS_WARN_MS;
+    if (r.deficit > 0n || lasting) o.log.warn("treasury does not reconcile", { figures: formatReconciliation(r).replaceAll("\n", "; ") });
   };
   const cycleNow = async () => {
     while (running) await running;
