@@ -1,7 +1,7 @@
 // `index.ts payer`: the only process that holds TREASURY_PRIVATE_KEY. `index.ts treasury`: one reconciliation.
 
 import { hostname } from "node:os";
-import { createLogger } from "../common/log.ts";
+import { configureLogs, createLogger } from "../common/log.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { openDatabase } from "../db/index.ts";
@@ -19,7 +19,9 @@ const log = createLogger("kaspool");
 
 function load(configFile: string | undefined): Config | null {
   try {
-    return loadConfig({ file: configFile });
+    const config = loadConfig({ file: configFile });
+    configureLogs({ format: config.log.format, debug: config.debug });
+    return config;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     console.error(`config error: ${e.message}`);

@@ -2,8 +2,7 @@
 
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import { formatHashrate } from "../common/hashrate.ts";
-import { createLogger } from "../common/log.ts";
+import { configureLogs, createLogger, quietInfo, redactUrl } from "../common/log.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { openDatabase } from "../db/index.ts";
@@ -16,14 +15,19 @@ import { makeSigner } from "../payouts/planner.ts";
 import { startPayerService } from "../payouts/service.ts";
 import { startPoolAccounting } from "../pool/index.ts";
 import { startBlockResubmission } from "../pool/resubmit.ts";
-import { startStratum, type StratumStats } from "../stratum/index.ts";
+import { startStratum } from "../stratum/index.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
+import { statsFields } from "./statsLine.ts";
 
 const log = createLogger("kaspool");
 
 export interface RunOptions {
   configFile?: string;
   devnet: boolean;
+  /** The devnet's network difficulty (share units); the demo raises it so its blocks stay few enough to read. */
+  devnetDifficulty?: number;
+  /** Called once the pool serves stratum (the demo starts its miners then). */
+  onRunning?(running: { config: Config; stratumPorts: number[] }): void;
 }
 
 export async function runPool(opts: RunOptions): Promise<number> {
@@ -39,15 +43,21 @@ export async function runPool(opts: RunOptions): Promise<number> {
   // either way the key leaves the environment, so nothing downstream (a child process) can leak it.
   const payerKey = opts.devnet ? process.env.TREASURY_PRIVATE_KEY : undefined;
   delete process.env.TREASURY_PRIVATE_KEY;
-  if (config.debug) process.env.DEBUG ??= "1";
+  configureLogs({ format: config.log.format, debug: config.debug });
   keepServingThroughBackgroundFailures(log);
 
   // Listen before starting anything, so a signal during start-up also stops cleanly.
   let signalled: string | null = null;
+  let stopStratum: () => Promise<void> = async () => {};
   const signal = new Promise<string>((resolve) => {
-    const on = (name: string) => () => resolve((signalled = name));
-    process.once("SIGINT", on("SIGINT"));
-    process.once("SIGTERM", on("SIGTERM"));
+    // Later signals are ignored, not fatal: Ctrl-C reaches `bun run` and the pool both, and `bun run` passes it
+    // on, so one keypress can arrive twice. The stop is bounded anyway (SHUTDOWN_BOUND_MS).
+    const on = (name: string) => () => {
+      if (signalled) return log.debug("already stopping", { signal: name });
+      resolve((signalled = name));
+    };
+    process.on("SIGINT", on("SIGINT"));
+    process.on("SIGTERM", on("SIGTERM"));
   });
 
   const stops: Array<() => Promise<void>> = [];
@@ -58,7 +68,8 @@ export async function runPool(opts: RunOptions): Promise<number> {
   try {
     if (opts.devnet) {
       const port = Number(new URL(config.node.urls[0]!).port);
-      const devnet = await startDevnet({ port, maturity: config.treasury.coinbaseMaturity, log: log.child("devnet") });
+      // Inside the pool the devnet's per-block lines would bury the pool's own; DEBUG=1 shows them.
+      const devnet = await startDevnet({ port, difficulty: opts.devnetDifficulty, maturity: config.treasury.coinbaseMaturity, log: quietInfo(log.child("devnet")) });
       stops.push(() => devnet.stop());
       log.info("devnet node started", { url: devnet.url });
     }
@@ -73,6 +84,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
     await Promise.race([waitUntilReady(node, config, () => signalled !== null), signal]);
     if (signalled) {
       await stopAll();
+      log.info("stopped");
       return 0;
     }
 
@@ -101,6 +113,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
       // Stops run in reverse: the group is deleted first, while everything it described is still up.
       stops.push(() => pusher.stop());
     }
+    stopStratum = () => stratum.stop();
     log.info("pool running", { network: config.network, stratum: stratum.ports.join(","), pool: config.treasury.address });
     if (payerKey) {
       log.info("devnet demo: the payer runs in this process, signing with TREASURY_PRIVATE_KEY");
@@ -109,29 +122,37 @@ export async function runPool(opts: RunOptions): Promise<number> {
       });
       if (payer) stops.push(() => payer.stop());
     }
-    const statsTimer = setInterval(() => logStats(stratum.stats()), STATS_LOG_MS);
+    const startedAt = Date.now();
+    const statsTimer = setInterval(() => log.info("stats", statsFields(stratum.stats(), (Date.now() - startedAt) / 1000)), STATS_LOG_MS);
     stops.push(async () => clearInterval(statsTimer));
+    opts.onRunning?.({ config, stratumPorts: stratum.ports });
   } catch (e) {
     log.error("start-up failed", { error: e instanceof Error ? e.message : String(e) });
     await stopAll();
     return 1;
   }
 
-  log.info("stopping", { signal: await signal });
-  await stopAll();
+  log.info("stopping", { signal: await signal, boundSeconds: SHUTDOWN_BOUND_MS / 1000 });
+  // Miners go first: no new connection or share while the rest stops. Then the payer finishes its cycle, the
+  // recorder writes every share it acknowledged, and the database closes.
+  const finished = await Promise.race([
+    stopStratum().then(stopAll).then(() => true),
+    Bun.sleep(SHUTDOWN_BOUND_MS).then(() => false),
+  ]);
+  if (!finished) {
+    // Nothing acknowledged is lost: the spool is replayed and written payouts are settled at the next start.
+    log.error("stopping took too long; exiting anyway", { boundSeconds: SHUTDOWN_BOUND_MS / 1000 });
+    return 1;
+  }
+  log.info("stopped");
   return 0;
 }
 
+/** How long a graceful stop may take; past it the process exits 1 and the next start picks up what was left. */
+const SHUTDOWN_BOUND_MS = 30_000;
+
 /** Until the API and metrics land, the log is where an operator sees the pool working. */
 const STATS_LOG_MS = 60_000;
-
-function logStats(s: StratumStats): void {
-  const rejected = Object.values(s.shares.rejected).reduce((a, b) => a + b, 0);
-  log.info("stats", {
-    connections: s.connections, workers: s.workers.length, hashrate: formatHashrate(s.hashrate),
-    accepted: s.shares.accepted, rejected, blocks: s.blocks.accepted,
-  });
-}
 
 /** Mining on an unsynced node, one without a UTXO index or on the wrong network would waste work. */
 export async function waitUntilReady(node: NodeClient, config: Config, stopped: () => boolean): Promise<void> {
@@ -145,7 +166,7 @@ export async function waitUntilReady(node: NodeClient, config: Config, stopped: 
       lastReason = reason;
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      if (reason !== lastReason) log.warn("waiting for the node", { urls: config.node.urls.join(","), reason });
+      if (reason !== lastReason) log.warn("waiting for the node", { urls: config.node.urls.map(redactUrl).join(","), reason });
       lastReason = reason;
     }
     await Bun.sleep(2_000);

@@ -35,6 +35,7 @@ export const defaults: ConfigInput = {
   database: { url: null, embeddedPath: "./data/pglite" },
   pushgateway: null,
   metrics: { workerSeries: false, maxWorkerSeries: 1_000, pushIntervalSeconds: 60, legacyNames: false },
+  log: { format: "text" },
   debug: false,
   proxy: {
     upstreams: [],

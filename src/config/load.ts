@@ -27,14 +27,17 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const file = opts.file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   let merged = structuredClone(defaults) as Json;
   if (file) merged = deepMerge(merged, readConfigFile(file));
-  merged = deepMerge(merged, fromEnv(env));
+  const fromEnvironment = fromEnv(env);
+  merged = deepMerge(merged, fromEnvironment);
 
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? formatPath(issue.path) : "config";
     const detail = issue.code === "unrecognized_keys" ? `unknown key "${issue.keys.join('", "')}"` : issue.message;
-    throw new ConfigError(`${file ?? "config"}: ${where}: ${detail}`);
+    // A bad value the environment set is blamed on the variable, not on a file that never held it.
+    const variable = ENV_KEYS.find(([, path]) => where.startsWith(path) && hasPath(fromEnvironment, path))?.[0];
+    throw new ConfigError(variable ? `environment ${variable} (${where}): ${detail}` : `${file ?? "config"}: ${where}: ${detail}`);
   }
   const config = parsed.data;
   if (env.TREASURY_PRIVATE_KEY) applyTreasuryKey(config, env.TREASURY_PRIVATE_KEY, merged);
@@ -75,15 +78,36 @@ function readConfigFile(file: string): Json {
   return value;
 }
 
+/** Which variable sets which key, so an error names what the operator actually wrote. */
+const ENV_KEYS: Array<[string, string]> = [
+  ["DATABASE_URL", "database.url"], ["PUSHGATEWAY", "pushgateway"], ["NODE_URL", "node.urls"], ["LOG_FORMAT", "log.format"],
+];
+
+const DEBUG_VALUES: Record<string, boolean> = { "1": true, true: true, "0": false, false: false };
+
 /** Deployment settings and secrets come from the environment, as in kaspool's .env. */
 function fromEnv(env: Record<string, string | undefined>): Json {
   const out: Json = {};
   if (env.DATABASE_URL) out.database = { url: env.DATABASE_URL };
   if (env.PUSHGATEWAY) out.pushgateway = env.PUSHGATEWAY;
-  if (env.DEBUG !== undefined && env.DEBUG !== "") out.debug = env.DEBUG !== "0" && env.DEBUG.toLowerCase() !== "false";
+  if (env.DEBUG !== undefined && env.DEBUG !== "") {
+    const debug = DEBUG_VALUES[env.DEBUG.toLowerCase()];
+    if (debug === undefined) throw new ConfigError(`environment DEBUG: must be 1, 0, true or false (got "${env.DEBUG}")`);
+    out.debug = debug;
+  }
   if (env.API_HOST) out.api = { host: env.API_HOST };
   if (env.NODE_URL) out.node = { urls: env.NODE_URL.split(",").map((u) => u.trim()).filter(Boolean) };
+  if (env.LOG_FORMAT) out.log = { format: env.LOG_FORMAT };
   return out;
+}
+
+function hasPath(obj: Json, path: string): boolean {
+  let at: unknown = obj;
+  for (const key of path.split(".")) {
+    if (!isObject(at) || !(key in at)) return false;
+    at = at[key];
+  }
+  return true;
 }
 
 /** Objects merge key by key; arrays and scalars from the override replace the base. */

@@ -123,6 +123,7 @@ export const configSchema = z.strictObject({
     pushIntervalSeconds: z.number().finite().min(1),
     legacyNames: z.boolean(),
   }),
+  log: z.strictObject({ format: z.enum(["text", "json", "auto"]) }),
   debug: z.boolean(),
   proxy: proxySchema,
 });

@@ -116,17 +116,20 @@ export interface PendingBatch {
   /** Oldest first; the newest is the one broadcast. */
   attempts: (AttemptRecord & { attempt: number; createdAt: number })[];
   total: bigint;
+  /** How many wallets it pays. */
+  wallets: number;
 }
 
 export async function pendingBatches(q: Queryable): Promise<PendingBatch[]> {
   const rows = await q.query<{
     id: string; chain_start: string; conflict: string | null; txid: string; attempt: number; transaction: string; fee: string;
-    created_ms: string; outpoints: string[]; amounts: string[]; total: string;
+    created_ms: string; outpoints: string[]; amounts: string[]; total: string; wallets: string;
   }>(
     `SELECT b.id::text AS id, b.chain_start, b.conflict_daa_score::text AS conflict, a.txid, a.attempt, a.transaction,
        a.fee::text AS fee, (extract(epoch FROM a.created_at) * 1000)::bigint::text AS created_ms, array_agg(i.outpoint ORDER BY i.outpoint) AS outpoints,
        array_agg(i.amount::text ORDER BY i.outpoint) AS amounts,
-       (SELECT sum(amount)::text FROM payments p WHERE p.batch_id = b.id) AS total
+       (SELECT sum(amount)::text FROM payments p WHERE p.batch_id = b.id) AS total,
+       (SELECT count(*)::text FROM payments p WHERE p.batch_id = b.id) AS wallets
      FROM payment_batches b JOIN payment_attempts a ON a.batch_id = b.id JOIN payment_inputs i ON i.txid = a.txid
      WHERE b.status = 'pending' GROUP BY b.id, a.txid ORDER BY b.id, a.attempt`,
   );
@@ -136,7 +139,7 @@ export async function pendingBatches(q: Queryable): Promise<PendingBatch[]> {
     if (!b) {
       batches.set(r.id, (b = {
         id: BigInt(r.id), chainStart: r.chain_start, conflictDaaScore: r.conflict === null ? null : BigInt(r.conflict), attempts: [],
-        total: BigInt(r.total),
+        total: BigInt(r.total), wallets: Number(r.wallets),
       }));
     }
     b.attempts.push({

@@ -113,15 +113,34 @@ export function networkPrefix(network: NetworkId): "kaspa" | "kaspatest" | "kasp
   }
 }
 
-/** null when the address is valid for the network, else a one-line reason. */
+/**
+ * null when the address is valid for the network, else a one-line reason. Another network's prefix is named as
+ * such before anything else: the checksum covers the prefix, so `kaspa:` put in front of a devnet address would
+ * otherwise only say "checksum is wrong".
+ */
 export function checkAddress(address: string, network: NetworkId): string | null {
+  const want = networkPrefix(network);
+  const given = address.slice(0, Math.max(0, address.indexOf(":"))).toLowerCase();
+  if (KNOWN_PREFIXES.has(given) && given !== want) {
+    const swapped = `${want}${address.slice(given.length)}`;
+    const only = decodes(swapped) ? `; with "${want}:" it is a valid address (${swapped})` : "";
+    return `wrong network: the address starts with "${given}:" but this pool runs on ${network}, whose addresses start with "${want}:"${only}`;
+  }
   try {
-    const { prefix } = decodeAddress(address);
-    const want = networkPrefix(network);
-    return prefix === want ? null : `address is for "${prefix}", this pool runs on ${network} ("${want}:")`;
+    decodeAddress(address);
+    return null;
   } catch (e) {
     if (e instanceof AddressError) return e.message;
     throw e;
+  }
+}
+
+function decodes(address: string): boolean {
+  try {
+    decodeAddress(address);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -30,6 +30,8 @@ export interface Miner {
   stats(): MinerStats;
   /** Resolves when the pool accepts the first share. */
   readonly firstAccepted: Promise<void>;
+  /** Resolves with the pool's reason if it refuses the login; the miner has then stopped (retrying would not help). */
+  readonly refused: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,9 @@ export async function startMiner(opts: MinerOptions): Promise<Miner> {
 
 class CpuMiner implements Miner {
   readonly firstAccepted: Promise<void>;
+  readonly refused: Promise<string>;
   private resolveFirst!: () => void;
+  private resolveRefused!: (reason: string) => void;
   private readonly counters: MinerStats = { hashes: 0, accepted: 0, rejected: 0, lastError: null };
   private readonly workers: HashWorkers;
   private session: StratumSession | null = null;
@@ -69,6 +73,7 @@ class CpuMiner implements Miner {
     private readonly log: Logger,
   ) {
     this.firstAccepted = new Promise((resolve) => (this.resolveFirst = resolve));
+    this.refused = new Promise((resolve) => (this.resolveRefused = resolve));
     this.workers = new HashWorkers(threads, {
       share: (key, nonce) => this.session?.submit(key, nonce),
       hashes: (count) => (this.counters.hashes += count),
@@ -102,6 +107,11 @@ class CpuMiner implements Miner {
         this.problem(`share rejected: ${reason}`);
       },
       problem: (message) => this.problem(message),
+      refused: (reason) => {
+        this.counters.lastError = reason;
+        void this.stop();
+        this.resolveRefused(reason);
+      },
     }, this.log);
     try {
       this.socket = await LineSocket.connect(this.address, {

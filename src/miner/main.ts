@@ -57,6 +57,11 @@ try {
 } catch (err) {
   fail((err as Error).message);
 }
+// A refused login (a wrong address, a full pool) stays refused: say why and stop, rather than hash for nothing.
+void miner.refused.then((reason) => {
+  log.error(reason);
+  process.exit(1);
+});
 const startedAt = performance.now();
 let last = { at: startedAt, hashes: 0 };
 

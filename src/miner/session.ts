@@ -28,6 +28,8 @@ export interface SessionEvents {
   rejected(reason: string): void;
   /** Something the pool did wrong that the user should see; the session keeps going. */
   problem(message: string): void;
+  /** The pool refused the login: nothing this session sends will ever count. */
+  refused(reason: string): void;
 }
 
 type Pending = "subscribe" | "authorize" | "submit";
@@ -133,7 +135,7 @@ export class StratumSession {
       const extranonce = subscribeExtranonce(result);
       if (extranonce !== null) this.setExtranonce(extranonce);
     } else if (kind === "authorize") {
-      if (error || result !== true) this.events.problem(`authorize failed: ${error ?? "pool answered " + String(result)}`);
+      if (error || result !== true) this.events.refused(`authorize refused: ${error ?? "pool answered " + String(result)}`);
     } else if (result === true && !error) {
       this.events.accepted();
     } else {

@@ -2,7 +2,7 @@
 // configured urls with backoff when it drops, and re-sending subscriptions on every new socket before the
 // pool is told it is connected.
 
-import { createLogger, type Logger } from "../common/log.ts";
+import { createLogger, redactUrl, type Logger } from "../common/log.ts";
 import { reconnectDelayMs } from "./backoff.ts";
 import {
   decodeBlock, decodeBlockDagInfo, decodeBlockRewardInfo, decodeBlockTemplate, decodeFeeEstimate,
@@ -255,15 +255,15 @@ export class NodeClient {
   }
 
   private async onOpen(conn: Connection): Promise<void> {
-    this.log.debug("socket open, restoring subscriptions", { url: conn.url });
+    this.log.debug("socket open, restoring subscriptions", { url: redactUrl(conn.url) });
     for (const [scope, err] of await this.subscriptions.sync()) {
-      this.log.error("node refused subscription", { url: conn.url, scope, error: err.message });
+      this.log.error("node refused subscription", { url: redactUrl(conn.url), scope, error: err.message });
     }
     if (conn.dropped || this.conn !== conn) return;
     this.ready = true;
     this.failures = 0;
     this.startKeepalive(conn);
-    this.log.info("connected to node", { url: conn.url });
+    this.log.info("connected to node", { url: redactUrl(conn.url) });
     for (const w of this.waiters) this.settleWaiter(w, null);
     this.emit("connected", conn.url);
   }
@@ -275,7 +275,7 @@ export class NodeClient {
     conn.open = false;
     const wasCurrent = this.conn === conn;
     if (wasCurrent) this.conn = null;
-    const lost = new NodeUnavailableError(`${reason}: ${conn.url}`);
+    const lost = new NodeUnavailableError(`${reason}: ${redactUrl(conn.url)}`);
     for (const [id, p] of this.pending) {
       if (p.conn !== conn) continue;
       this.pending.delete(id);
@@ -287,10 +287,12 @@ export class NodeClient {
     const wasReady = this.ready;
     this.ready = false;
     if (wasReady) {
-      this.log.warn("node connection lost", { url: conn.url, reason });
+      // close() ending the connection is the operator's own doing, not a loss worth a warning.
+      if (this.closed) this.log.debug("node connection closed", { url: redactUrl(conn.url) });
+      else this.log.warn("node connection lost", { url: redactUrl(conn.url), reason });
       this.emit("disconnected", conn.url);
     } else if (this.running) {
-      this.log.warn("node connection failed", { url: conn.url, reason });
+      this.log.warn("node connection failed", { url: redactUrl(conn.url), reason });
     }
     if (this.running) {
       this.urlIndex++;
@@ -301,7 +303,7 @@ export class NodeClient {
   private scheduleReconnect(): void {
     const delay = reconnectDelayMs(this.failures, this.minDelayMs, this.maxDelayMs);
     this.failures++;
-    this.log.debug("reconnecting", { inMs: delay, url: this.urls[this.urlIndex % this.urls.length] });
+    this.log.debug("reconnecting", { inMs: delay, url: redactUrl(this.urls[this.urlIndex % this.urls.length]!) });
     this.reconnectTimer = setTimeout(() => this.connectNext(), delay);
   }
 
@@ -344,7 +346,7 @@ export class NodeClient {
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        if (this.pending.delete(id)) reject(new NodeTimeoutError(`${method} got no reply within ${this.timeoutMs} ms from ${conn.url}`));
+        if (this.pending.delete(id)) reject(new NodeTimeoutError(`${method} got no reply within ${this.timeoutMs} ms from ${redactUrl(conn.url)}`));
       }, this.timeoutMs);
       this.pending.set(id, { conn, method, resolve, reject, timer });
       try {
@@ -372,7 +374,7 @@ export class NodeClient {
     const msg = decodeServerMessage(text);
     switch (msg.kind) {
       case "malformed":
-        this.log.warn("ignored malformed message from node", { url: conn.url, reason: msg.reason });
+        this.log.warn("ignored malformed message from node", { url: redactUrl(conn.url), reason: msg.reason });
         return;
       case "notification":
         this.subscriptions.dispatch(msg.method, msg.params);

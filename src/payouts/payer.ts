@@ -2,6 +2,7 @@
 // coinbase and change outputs. Nothing is broadcast before its batch (debits, signed bytes, txid, locked inputs)
 // is committed, and an unfinished batch is only ever sent again with the same bytes.
 
+import { formatKas } from "../common/kas.ts";
 import type { Logger } from "../common/log.ts";
 import { parseJson } from "../common/json.ts";
 import type { Database } from "../db/database.ts";
@@ -73,7 +74,10 @@ export class Payer {
         case "accepted":
           await this.o.onStep?.("accepted", batch.id);
           await markAccepted(this.o.db, batch.id, s.txid, this.o.poolWallet);
-          this.o.log.info("payout accepted", { batch: batch.id.toString(), txid: s.txid, paid: batch.total.toString() });
+          this.o.log.info("payout accepted", {
+            batch: batch.id, txid: s.txid, paid: formatKas(batch.total), wallets: batch.wallets,
+            fee: formatKas(batch.attempts.find((x) => x.txid === s.txid)?.fee ?? newest.fee),
+          });
           break;
         case "conflict-seen":
           await setConflict(this.o.db, batch.id, s.daaScore);
@@ -122,7 +126,8 @@ export class Payer {
         this.o.log.warn("balance changed while planning; paying it next cycle", { error: err.message });
         continue;
       }
-      this.o.log.info("payout written", { batch: batchId.toString(), txid: plan.txid, wallets: plan.payees.length, fee: plan.fee.toString() });
+      // Its one info line comes when the network accepts it ("payout accepted").
+      this.o.log.debug("payout written", { batch: batchId.toString(), txid: plan.txid, wallets: plan.payees.length, fee: plan.fee.toString() });
       await this.o.onStep?.("written", batchId);
       await this.broadcast(batchId, plan.transaction);
     }

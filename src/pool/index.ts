@@ -44,7 +44,8 @@ export async function startPoolAccounting(o: PoolAccountingOptions): Promise<Poo
     spoolPath: o.spoolPath,
     persistBlock: async (block) => {
       const added = await recordFoundBlock(o.db, block);
-      o.log.info(added ? "block recorded" : "block already recorded", { hash: block.hash, mode: block.mode, accepted: block.accepted });
+      // Stratum already said "block found"; the next info line about it is "block credited".
+      o.log.debug(added ? "block recorded" : "block already recorded", { hash: block.hash, mode: block.mode, accepted: block.accepted });
     },
     log: o.log.child("shares"),
     onBatch: o.onShareBatch,

@@ -6,6 +6,7 @@ import { blocksAwaitingWindow, openBlocks, updateBlockProgress, type BlockOutcom
 import { NodeRpcError } from "../node/errors.ts";
 import type { BlockRewardInfo } from "../node/types.ts";
 import { creditBlock } from "./credit.ts";
+import { creditFields, creditSummary } from "./creditSummary.ts";
 import { cutWindow } from "./recordBlock.ts";
 
 /** The part of NodeClient the tracker needs. */
@@ -87,10 +88,10 @@ export class BlockTracker {
           if (outcome.status === "red") this.o.log.info("block is red; its window is not paid", { hash: block.hash });
           if (outcome.status === "orphaned") this.o.log.warn("block never merged; orphaned, it pays nothing", { hash: block.hash });
           if (outcome.status !== "matured") continue;
-          this.o.log.info("block matured", { hash: block.hash, reward: outcome.reward.toString() });
+          this.o.log.debug("block matured", { hash: block.hash, reward: outcome.reward.toString() });
         }
         const result = await creditBlock(this.o.db, block.hash, this.o.feeBp, this.o.poolWallet);
-        if (result === "credited") this.o.log.info("block credited", { hash: block.hash });
+        if (result === "credited") this.o.log.info("block credited", { hash: block.hash, ...creditFields(await creditSummary(this.o.db, block.hash)) });
       } catch (err) {
         this.o.log.warn("block tracking failed; will retry", { hash: block.hash, error: err instanceof Error ? err.message : String(err) });
       }

@@ -147,6 +147,7 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
         connections: connections.size,
         workers: [...workers.values()],
         hashrate: counters.pool.rate(now),
+        hashrate1m: counters.poolShort.rate(now),
         shares: { accepted: counters.accepted, rejected: { ...counters.rejected } },
         blocks: { ...counters.blocks },
         templates: { followers: hub.followerCount, soloFollowers: hub.soloFollowerCount, jobs: hub.jobCount },

@@ -19,8 +19,10 @@ export interface WorkerStats {
 export interface StratumStats {
   connections: number;
   workers: WorkerStats[];
-  /** H/s over the last 10 minutes of accepted shares, all ports. */
+  /** H/s over the last 10 minutes of accepted shares, all ports (since start-up, when that is shorter). */
   hashrate: number;
+  /** H/s over the last minute: follows a change quickly, but swings with share luck. */
+  hashrate1m: number;
   shares: { accepted: number; rejected: Record<RejectReason, number> };
   /** Blocks by what the nodes answered; unanswered ones are resubmitted and followed by accounting. */
   blocks: { found: number; accepted: number; rejected: number; unanswered: number };
@@ -29,6 +31,7 @@ export interface StratumStats {
 }
 
 export const HASHRATE_WINDOW_SECONDS = 600;
+export const SHORT_HASHRATE_WINDOW_SECONDS = 60;
 
 export class StatsCounters {
   accepted = 0;
@@ -37,14 +40,17 @@ export class StatsCounters {
   };
   readonly blocks = { found: 0, accepted: 0, rejected: 0, unanswered: 0 };
   readonly pool: HashrateMeter;
+  readonly poolShort: HashrateMeter;
 
   constructor(now: number) {
     this.pool = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
+    this.poolShort = new HashrateMeter(SHORT_HASHRATE_WINDOW_SECONDS, now);
   }
 
   shareAccepted(difficulty: number, now: number): void {
     this.accepted++;
     this.pool.add(difficulty, now);
+    this.poolShort.add(difficulty, now);
   }
 
   shareRejected(reason: RejectReason): void {

@@ -1,8 +1,11 @@
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, UsageError } from "../../src/app/args.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "kaspool-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[]) {
   const proc = Bun.spawnSync(["bun", "run", "index.ts", ...args], { env: { ...process.env, DEBUG: "" } });
@@ -18,7 +21,6 @@ describe("index.ts --check-config", () => {
   });
 
   test("a bad key exits 2 with one line naming it and no stack", () => {
-    const dir = mkdtempSync(join(tmpdir(), "kaspool-cli-"));
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify({ pplns: { factr: 2 } }));
     const r = run(["--check-config", "--config", file]);

@@ -113,7 +113,7 @@ interface Flooder {
  * SIGKILLs the pool once `killAfter` shares were acknowledged. Returns every acknowledged "jobId:nonce",
  * including replies that were already on the wire when the kill landed.
  */
-async function floodAndKill(pool: RunningPool, killAfter: number, noncesPerConnection: number): Promise<Set<string>> {
+async function floodAndKill(pool: RunningPool, killAfter: number, noncesPerConnection: number, signal: "SIGKILL" | "SIGTERM" = "SIGKILL"): Promise<Set<string>> {
   const acked = new Set<string>();
   let rejected = 0;
   let killed = false;
@@ -154,7 +154,7 @@ async function floodAndKill(pool: RunningPool, killAfter: number, noncesPerConne
         else rejected++;
         if (!killed && acked.size >= killAfter) {
           killed = true;
-          pool.proc.kill("SIGKILL");
+          pool.proc.kill(signal);
         }
         submit(f);
       },
@@ -187,12 +187,13 @@ async function floodAndKill(pool: RunningPool, killAfter: number, noncesPerConne
   const timeout = setTimeout(() => {
     if (!killed) {
       killed = true;
-      pool.proc.kill("SIGKILL");
+      pool.proc.kill(signal);
     }
   }, 15_000);
   await closedAll;
   clearTimeout(timeout);
-  expect(await pool.proc.exited).not.toBe(0);
+  if (signal === "SIGKILL") expect(await pool.proc.exited).not.toBe(0);
+  else expect(await pool.proc.exited).toBe(0);
   expect(rejected).toBe(0);
   return acked;
 }
@@ -208,7 +209,7 @@ async function verify(label: string, backend: TestBackend, acked: Set<string>): 
   const stored = rows.map((r) => `${r.job_id}:${r.nonce}`);
   const storedSet = new Set(stored);
   const found = [...acked].filter((k) => storedSet.has(k)).length;
-  console.log(`kill -9: ${acked.size} acknowledged, ${found} found (${label}; ${stored.length} rows stored in all)`);
+  console.log(`${label}: ${acked.size} acknowledged, ${found} found (${label}; ${stored.length} rows stored in all)`);
   expect(acked.size).toBeGreaterThan(0);
   expect(found).toBe(acked.size);
   expect(stored.length).toBe(storedSet.size);
@@ -245,4 +246,32 @@ if (postgres) cleanups.push(() => postgres.drop());
 test.skipIf(!postgres)("postgres: kill -9 of index.ts mid-flood loses no acknowledged share", async () => {
   const dir = mkdtempSync(join(tmp, "pg-"));
   await killAndRestart("postgres", postgres!, dir, 8_000);
+}, 60_000);
+
+/** SIGTERM mid-flood: a graceful stop within its bound, exit 0, and every acknowledged share already in the
+ * database when the process is gone: no restart, no spool replay. */
+async function terminate(label: string, backend: TestBackend, dir: string, stopAfter: number): Promise<void> {
+  const pool = await startPool(writeConfig(dir), backend.url ?? "");
+  cleanups.push(async () => void pool.proc.kill("SIGKILL"));
+  const started = Date.now();
+  const acked = await floodAndKill(pool, stopAfter, Math.ceil((stopAfter * 2) / CONNECTIONS), "SIGTERM");
+  expect(Date.now() - started).toBeLessThan(30_000);
+  const stderr = await new Response(pool.proc.stderr).text();
+  expect(stderr).not.toContain("    at ");
+  expect(stderr).not.toContain("node connection lost");
+  expect(pool.output.join("").trimEnd().split("\n").at(-1)).toContain("stopped");
+  await verify(label, backend, acked);
+}
+
+test("pglite: SIGTERM mid-flood exits 0 with every acknowledged share stored", async () => {
+  const dir = mkdtempSync(join(tmp, "pglite-term-"));
+  await terminate("pglite SIGTERM", { ...createPgliteDatabase(), embeddedPath: join(dir, "db") }, dir, 3_000);
+}, 60_000);
+
+const postgresTerm = await createPostgresDatabase("termpool");
+if (postgresTerm) cleanups.push(() => postgresTerm.drop());
+
+test.skipIf(!postgresTerm)("postgres: SIGTERM mid-flood exits 0 with every acknowledged share stored", async () => {
+  const dir = mkdtempSync(join(tmp, "pg-term-"));
+  await terminate("postgres SIGTERM", postgresTerm!, dir, 8_000);
 }, 60_000);

@@ -72,3 +72,12 @@ test("malformed input: one clear line on stderr, no stack, exit 2", () => {
     expect(out.stdout).toBe("");
   }
 });
+
+test("the header the README offers to try passes check-block", async () => {
+  const readme = await Bun.file(join(import.meta.dir, "../../README.md")).text();
+  const example = "tests/kaspa/fixtures/valid_pow_header.json";
+  expect(readme).toContain(`bun run index.ts check-block ${example}`);
+  const r = run(join(import.meta.dir, "../..", example));
+  expect(r.stdout).toContain("valid: pow <= target");
+  expect(r.code).toBe(0);
+});

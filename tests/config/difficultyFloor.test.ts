@@ -1,11 +1,12 @@
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { difficultyFloor, floorPort } from "../../src/config/difficultyFloor.ts";
 import { ConfigError, loadConfig } from "../../src/config/load.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kaspool-floor-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 function file(content: unknown): string {
   const path = join(dir, `c${n++}.json`);

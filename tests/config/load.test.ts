@@ -1,11 +1,12 @@
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaults } from "../../src/config/defaults.ts";
 import { ConfigError, loadConfig } from "../../src/config/load.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kaspool-config-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 function file(content: unknown): string {
   const path = join(dir, `c${n++}.json`);
@@ -24,6 +25,24 @@ const failure = (content: unknown, env: Record<string, string> = {}) => {
 };
 
 describe("config loading", () => {
+  test("a bad NODE_URL is blamed on the environment variable, not on the file", () => {
+    const message = failure({}, { NODE_URL: "notaurl" });
+    expect(message).toContain("NODE_URL");
+    expect(message).not.toContain(".json");
+  });
+
+  test("DEBUG takes 1, 0, true or false; anything else is an error naming DEBUG", () => {
+    expect(load({}, { DEBUG: "true" }).debug).toBe(true);
+    expect(load({}, { DEBUG: "0" }).debug).toBe(false);
+    expect(failure({}, { DEBUG: "yes" })).toContain("DEBUG");
+  });
+
+  test("log.format is text, json or auto; LOG_FORMAT overrides it", () => {
+    expect(load({}).log.format).toBe("text");
+    expect(load({ log: { format: "auto" } }, { LOG_FORMAT: "json" }).log.format).toBe("json");
+    expect(failure({}, { LOG_FORMAT: "xml" })).toContain("LOG_FORMAT");
+  });
+
   test("embedded defaults validate and the shipped config/config.json spells them out", async () => {
     const shipped = await Bun.file("config/config.json").json();
     expect(shipped).toEqual(JSON.parse(JSON.stringify(defaults)));

@@ -77,6 +77,19 @@ describe("network checks", () => {
     expect(checkAddress("kaspa:nonsensenonsense", "mainnet")).toBe(`address contains invalid character "o"`);
     expect(checkAddress(encodeAddress("kaspadev", 0, hexToBytes(PK)), "devnet")).toBeNull();
   });
+
+  test("another network's prefix is named as the problem, with the prefix this pool expects", () => {
+    // A mainnet address on a devnet pool.
+    expect(checkAddress(PK_ADDR, "devnet")).toBe(
+      `wrong network: the address starts with "kaspa:" but this pool runs on devnet, whose addresses start with "kaspadev:"`);
+    // A devnet address someone put "kaspa:" in front of: the checksum (which covers the prefix) fails, yet the
+    // network is what the miner needs to hear about.
+    const dev = encodeAddress("kaspadev", 0, hexToBytes(PK));
+    const message = checkAddress(dev.replace("kaspadev:", "kaspa:"), "devnet")!;
+    expect(message).toContain(`wrong network: the address starts with "kaspa:"`);
+    expect(message).toContain(`"kaspadev:"`);
+    expect(message).toContain(`with "kaspadev:" it is a valid address (${dev})`);
+  });
 });
 
 describe("script public keys", () => {

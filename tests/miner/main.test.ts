@@ -1,6 +1,7 @@
 // The miner CLI as a user runs it: flags, mining against a pool, the summary on Ctrl-C.
 
 import { afterAll, describe, expect, test } from "bun:test";
+import { startPool } from "../stratum/harness.ts";
 import { FixturePool } from "./fixturePool.ts";
 
 const MAIN = new URL("../../src/miner/main.ts", import.meta.url).pathname;
@@ -25,6 +26,22 @@ describe("bun run miner", () => {
     expect(stderr.split("\n")[0]).toBe(message);
     expect(stderr).not.toContain("    at ");
   });
+
+  test("a login the pool refuses ends the miner with exit 1 and the pool's reason", async () => {
+    // A real pool on the devnet, given a mainnet address.
+    const real = await startPool({ devnetDifficulty: 1, stratum: { ports: [{ port: 0, mode: "pplns" }] } });
+    try {
+      const proc = spawn(["--url", `stratum+tcp://127.0.0.1:${real.stratum.ports[0]}`, "--user", "kaspa:qr0lr4ml9fn3chekrqmjdkergxl93l4wrk3dankcgvjq776s9wn9j6n4stne3.rig"]);
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      expect(await proc.exited).toBe(1);
+      clearTimeout(timer);
+      const stderr = await new Response(proc.stderr).text();
+      expect(stderr).toContain("authorize refused");
+      expect(stderr).toContain("wrong network");
+    } finally {
+      await real.stop();
+    }
+  }, 20_000);
 
   test("mines, and prints its totals on SIGINT", async () => {
     const proc = spawn(["--url", pool.url, "--user", "kaspadev:qqcli.rig", "--threads", "1"]);

@@ -22,6 +22,7 @@ function session(agent = "kaspool-cpuminer/0.1"): StratumSession {
     accepted: () => outcomes.push("accepted"),
     rejected: (reason) => outcomes.push(`rejected ${reason}`),
     problem: (m) => problems.push(m),
+    refused: (reason) => outcomes.push(`refused ${reason}`),
   }, silentLogger);
 }
 
@@ -113,6 +114,7 @@ describe("StratumSession", () => {
     s.receive('{"id":2,"result":false,"error":[24,"Unauthorized worker",null]}');
     s.receive("not json");
     s.receive('{"id":7,"method":"client.reconnect","params":[]}');
-    expect(problems).toEqual(["authorize failed: 24 Unauthorized worker", "pool sent a line that is not JSON"]);
+    expect(outcomes).toEqual(["refused authorize refused: 24 Unauthorized worker"]);
+    expect(problems).toEqual(["pool sent a line that is not JSON"]);
   });
 });

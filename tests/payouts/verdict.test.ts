@@ -9,7 +9,7 @@ const attempt = (txid: string, inputs: string[], n = 0) => ({
   txid, attempt: n, transaction: "{}", fee: 1000n, createdAt: 0, inputs: inputs.map((outpoint) => ({ outpoint, amount: 5n })),
 });
 const batch = (over: Partial<PendingBatch> = {}): PendingBatch => ({
-  id: 1n, chainStart: "00".repeat(32), conflictDaaScore: null, total: 100n,
+  id: 1n, chainStart: "00".repeat(32), conflictDaaScore: null, total: 100n, wallets: 1,
   attempts: [attempt("a0", ["u:0", "u:1"]), attempt("a1", ["u:0", "u:1"], 1)], ...over,
 });
 const view = (over: Partial<ChainView> = {}): ChainView => ({

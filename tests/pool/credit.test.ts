@@ -5,6 +5,7 @@ import { openDatabase, type Database } from "../../src/db/database.ts";
 import { insertShares, type StoredShare } from "../../src/db/shares.ts";
 import { updateBlockProgress } from "../../src/db/blocks.ts";
 import { creditBlock, POOL_ACCOUNT } from "../../src/pool/credit.ts";
+import { creditFields, creditSummary } from "../../src/pool/creditSummary.ts";
 import { cutWindow, recordFoundBlock } from "../../src/pool/recordBlock.ts";
 import { judgeRewardInfo } from "../../src/pool/tracker.ts";
 import type { AcceptedShare, FoundBlock } from "../../src/shares/types.ts";
@@ -86,6 +87,14 @@ for (const backend of backends) {
       expect(BigInt(sum.s)).toBe(reward);
       const [tot] = await db.query<{ t: string }>("SELECT total::text AS t FROM wallet_total WHERE address = 'kaspa:a'");
       expect(BigInt(tot.t)).toBe(half + odd);
+
+      // The "block credited" log line: reward, fee, miners and the largest credits, in KAS to the sompi.
+      const summary = await creditSummary(db, b.hash);
+      expect(summary).toEqual({ reward, fee, wallets: [{ wallet: "kaspa:a", amount: half + odd }, { wallet: "kaspa:b", amount: half }] });
+      expect(creditFields(summary)).toEqual({
+        reward: "92233720368.54788153 KAS", fee: "922337203.68547881 KAS", miners: 2,
+        largest: "kaspa:a 45655691582.43120136 KAS (49.5%), kaspa:b 45655691582.43120136 KAS (49.5%)",
+      });
       await db.close();
     });
 

@@ -1,0 +1,40 @@
+// `bun run demo` as a newcomer runs it: within about two minutes the log shows accepted shares, a found block,
+// its PPLNS credit and a payout the devnet accepted, each as one line; Ctrl-C (SIGINT) stops it with exit 0.
+
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const dir = mkdtempSync(join(tmpdir(), "kaspool-demo-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test("bun run demo shows shares, a block, a credit and a payout, and stops cleanly on SIGINT", async () => {
+  const demo = Bun.spawn(["bun", "run", "demo", "--data", join(dir, "data"), "--free-ports"], {
+    env: { ...process.env, DEBUG: "" }, stdout: "pipe", stderr: "pipe",
+  });
+  let out = "";
+  const read = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) out += new TextDecoder().decode(chunk);
+  };
+  const reading = Promise.all([read(demo.stdout), read(demo.stderr)]);
+  const lines = ["demo key, devnet only", "shares accepted by the pool", "block found", "block credited", "payout accepted"];
+  const deadline = Date.now() + 170_000;
+  while (!lines.every((l) => out.includes(l)) && Date.now() < deadline && demo.exitCode === null) await Bun.sleep(200);
+  for (const l of lines) expect(out).toContain(l);
+  // The credit and the payout are readable: amounts in KAS, the miners counted.
+  expect(out).toMatch(/block credited .*reward=\d+\.\d{8} KAS fee=\d+\.\d{8} KAS miners=\d/);
+  expect(out).toMatch(/payout accepted .*paid=\d+\.\d{8} KAS/);
+  // Per block, two info lines (found, credited): the devnet's own and the bookkeeping steps are at debug.
+  for (const quiet of ["[kaspool:devnet]", "block recorded", "block matured", "payout written"]) expect(out).not.toContain(quiet);
+
+  // A terminal's Ctrl-C reaches both `bun run` and the demo, and `bun run` passes it on: twice, quickly.
+  demo.kill("SIGINT");
+  await Bun.sleep(20);
+  demo.kill("SIGINT");
+  expect(await demo.exited).toBe(0);
+  await reading;
+  expect(out).not.toContain("WARN");
+  expect(out).not.toContain("ERROR");
+  expect(out.trimEnd().split("\n").at(-1)).toContain("stopped");
+}, 200_000);
