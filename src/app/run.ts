@@ -151,7 +151,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
 /** How long a graceful stop may take; past it the process exits 1 and the next start picks up what was left. */
 const SHUTDOWN_BOUND_MS = 30_000;
 
-/** Until the API and metrics land, the log is where an operator sees the pool working. */
+/** The log shows the pool working even where no one scrapes its metrics. */
 const STATS_LOG_MS = 60_000;
 
 /** Mining on an unsynced node, one without a UTXO index or on the wrong network would waste work. */

@@ -1,4 +1,4 @@
-// The pool's periodic stats line, the operator's view of the pool until the API and metrics are read instead.
+// The pool's periodic stats line: the pool seen from its log, for an operator who reads no dashboard.
 
 import { formatHashrate } from "../common/hashrate.ts";
 import { HASHRATE_WINDOW_SECONDS, SHORT_HASHRATE_WINDOW_SECONDS, type StratumStats } from "../stratum/stats.ts";
