@@ -1,10 +1,11 @@
 // A ShareSink that keeps everything in memory, for running stratum without a database.
 
-import type { AcceptedShare, FoundBlock, ShareSink } from "./types.ts";
+import type { AcceptedShare, FoundBlock, RejectedShare, ShareSink } from "./types.ts";
 
 export class MemoryShareSink implements ShareSink {
   readonly shares: AcceptedShare[] = [];
   readonly blocks: FoundBlock[] = [];
+  readonly rejects: RejectedShare[] = [];
 
   async recordShare(share: AcceptedShare): Promise<void> {
     this.shares.push(share);
@@ -12,6 +13,10 @@ export class MemoryShareSink implements ShareSink {
 
   async recordBlock(block: FoundBlock): Promise<void> {
     this.blocks.push(block);
+  }
+
+  recordReject(reject: RejectedShare): void {
+    this.rejects.push(reject);
   }
 
   /** Nothing here cuts PPLNS windows, so nothing needs holding back. */

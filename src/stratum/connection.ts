@@ -11,7 +11,7 @@ import type { AcceptedShare, FoundBlock, ShareSink } from "../shares/types.ts";
 import type { TemplateFollower, TemplateHub } from "../templates/index.ts";
 import type { Job } from "../templates/job.ts";
 import { ShareRatio } from "./bans.ts";
-import { errors, rejectReason, StratumError } from "./errors.ts";
+import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
 import { HashrateMeter } from "./hashrate.ts";
 import { JobHistory } from "./jobHistory.ts";
@@ -293,8 +293,7 @@ export class StratumConnection {
       share = validateShare(this.shareContext, req.params);
     } catch (err) {
       if (!(err instanceof StratumError)) throw err;
-      this.rejected++;
-      this.ctx.stats.shareRejected(rejectReason(err.code));
+      this.refused(rejectReason(err.code), now);
       this.send(errorLine(req.id, err));
       return this.countInvalid();
     }
@@ -338,9 +337,16 @@ export class StratumConnection {
 
   /** Dead work during a node outage: refused, but not the miner's fault, so it never counts towards a ban. */
   private refuseStale(id: RequestId): void {
-    this.rejected++;
-    this.ctx.stats.shareRejected("job-not-found");
+    this.refused("job-not-found", Date.now());
     this.send(errorLine(id, errors.staleJob()));
+  }
+
+  /** Counts a refused share; a logged-in worker's also goes to its share history. */
+  private refused(reason: RejectReason, now: number): void {
+    this.rejected++;
+    this.ctx.stats.shareRejected(reason);
+    const login = this.login;
+    if (login) this.ctx.sink.recordReject({ address: login.address, worker: login.worker, mode: this.ctx.port.mode, reason, timestamp: now });
   }
 
   /** False when the connection was closed for sending too many submits. */

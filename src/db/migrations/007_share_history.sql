@@ -1,0 +1,26 @@
+-- Share history: accepted work and share counts per (address, worker, mode) and time slot, written by the same
+-- statement that stores the shares (src/db/shares.ts), so the API never scans raw shares. A slot is a minute
+-- (span 60) for history.minutesKeptHours, then rolled up into its hour (span 3600), kept history.hoursKeptDays.
+-- work is the summed share difficulty (share units): hashrate = work * 2^32 / seconds.
+-- Rejected shares are counted by reason (stratum's reasons; stale work is counted as job_not_found).
+CREATE TABLE share_history (
+  address TEXT NOT NULL,
+  worker TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('pplns', 'solo')),
+  span INTEGER NOT NULL CHECK (span IN (60, 3600)),
+  slot TIMESTAMPTZ NOT NULL,
+  work DOUBLE PRECISION NOT NULL DEFAULT 0 CHECK (work >= 0),
+  accepted INTEGER NOT NULL DEFAULT 0,
+  rejected_job_not_found INTEGER NOT NULL DEFAULT 0,
+  rejected_duplicate INTEGER NOT NULL DEFAULT 0,
+  rejected_low_difficulty INTEGER NOT NULL DEFAULT 0,
+  rejected_malformed INTEGER NOT NULL DEFAULT 0,
+  rejected_unauthorized INTEGER NOT NULL DEFAULT 0,
+  last_share_at TIMESTAMPTZ,
+  PRIMARY KEY (address, worker, mode, span, slot)
+);
+CREATE INDEX share_history_slot ON share_history (slot, span);
+CREATE INDEX share_history_address_slot ON share_history (address, slot);
+
+-- Raw shares are deleted once no PPLNS window can need them; solo shares (never in a window) by age alone.
+CREATE INDEX shares_solo_age ON shares (accepted_at) WHERE mode = 'solo';
