@@ -12,6 +12,8 @@ import { NodeClient } from "../node/client.ts";
 import { checkNodeReady } from "../node/readiness.ts";
 import { startPoolAccounting } from "../pool/index.ts";
 import { startBlockResubmission } from "../pool/resubmit.ts";
+import { startApi } from "../api/server.ts";
+import { startRetention } from "../shares/retention.ts";
 import { startStratum, type StratumStats } from "../stratum/index.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
 
@@ -83,6 +85,18 @@ export async function runPool(opts: RunOptions): Promise<number> {
     const stratum = await startStratum({ config, node, submitter, sink: accounting.sink, log: log.child("stratum") });
     stops.push(() => stratum.stop());
     log.info("pool running", { network: config.network, stratum: stratum.ports.join(","), pool: config.treasury.address });
+    const retention = startRetention({
+      db, history: config.history, log: log.child("history"),
+      // The node's difficulty is 2^255 / target; share units are 2^224 / target.
+      windowWork: async () => (config.pplns.factor * (await node.getBlockDagInfo()).difficulty) / 2 ** 31,
+    });
+    stops.push(() => retention.stop());
+    const api = startApi({
+      db, config, stats: () => stratum.stats(), dagInfo: () => node.getBlockDagInfo(),
+      nodeProblem: () => checkNodeReady(node, config.network), templatesFresh: () => stratum.templatesFresh(), log: log.child("api"),
+    });
+    stops.push(() => api.stop());
+    log.info("api listening", { host: config.api.host, port: api.port });
     const statsTimer = setInterval(() => logStats(stratum.stats()), STATS_LOG_MS);
     stops.push(async () => clearInterval(statsTimer));
   } catch (e) {
