@@ -241,6 +241,19 @@ CREATE INDEX share_history_address_slot ON share_history (address, slot);
 -- Raw shares are deleted once no PPLNS window can need them; solo shares (never in a window) by age alone.
 CREATE INDEX shares_solo_age ON shares (accepted_at) WHERE mode = 'solo';
 
+-- Pool-wide work per minute and mode, summed from share_history for finished minutes by the retention task, so
+-- pool-wide series never scan every worker's rows. Kept history.hoursKeptDays (minutes: a few hundred thousand rows).
+CREATE TABLE pool_history (
+  slot TIMESTAMPTZ NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('pplns', 'solo')),
+  work DOUBLE PRECISION NOT NULL,
+  accepted INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  miners INTEGER NOT NULL,
+  workers INTEGER NOT NULL,
+  PRIMARY KEY (slot, mode)
+);
+
 INSERT INTO schema_migrations (version, name) VALUES (7, 'share_history') ON CONFLICT DO NOTHING;
 
 COMMIT;

@@ -2,11 +2,12 @@
 
 import type { Hono } from "hono";
 import {
-  activeCounts, blockByHash, blockCounts, blocksPage, blockWindowSummary, historySlots, paidTotal, paymentsPage,
+  activeCounts, blockByHash, blockCounts, blocksPage, blockWindowSummary, paidTotal, paymentsPage, poolSlots,
   topMiners, workByMode, type BlockRow, type PaymentRow,
 } from "../db/apiQueries.ts";
 import type { ApiContext } from "./app.ts";
 import { amount, amountOf, hashrate, iso } from "./format.ts";
+import { refreshing } from "./cache.ts";
 import { BLOCKS_PER_SECOND } from "./network.ts";
 import { ApiError, badParam, before, BLOCK_CURSOR, blockHash, ID_CURSOR, limit, series } from "./params.ts";
 import { hashrateSeries } from "./series.ts";
@@ -34,14 +35,20 @@ export function page<R, T>(rows: R[], n: number, item: (r: R) => T, cursor: (r: 
 
 export const blockCursor = (b: BlockRow) => `${b.found_ms}_${b.hash}`;
 
+/** Pool-wide counts scan every worker's last minutes: answered from a cache refreshed in the background. */
+const CACHE_MS = 10_000;
+
 export function poolRoutes(app: Hono, ctx: ApiContext): void {
   const { db, config } = ctx;
+  const minuteAgo = (ms: number) => Math.floor((ctx.now() - ms) / 60_000) * 60_000;
+  const activeCached = refreshing(CACHE_MS, () => activeCounts(db, minuteAgo(TEN_MINUTES)), ctx.now);
+  const top = refreshing(CACHE_MS, (n) => topMiners(db, minuteAgo(TEN_MINUTES), Number(n)), ctx.now);
   app.get("/api/v1/pool", async (c) => {
     const now = ctx.now();
     // History is per minute: the window starts at the minute holding now - 10 min and is divided by what it covers.
     const from = Math.floor((now - TEN_MINUTES) / 60_000) * 60_000;
     const [net, work, active, blocks, paid, last] = await Promise.all([
-      ctx.network(), workByMode(db, from), activeCounts(db, from), blockCounts(db), paidTotal(db, null),
+      ctx.network(), workByMode(db, from), activeCached(""), blockCounts(db), paidTotal(db, null),
       blocksPage(db, { status: null, before: null, limit: 1 }),
     ]);
     const netRate = net?.hashrate ?? null;
@@ -69,7 +76,7 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/v1/pool/hashrate", async (c) => {
     const now = ctx.now();
     const r = series(c.req.query(), now);
-    const [rows, net] = await Promise.all([historySlots(db, { from: r.from, to: r.to, address: null, byWorker: false }), ctx.network()]);
+    const [rows, net] = await Promise.all([poolSlots(db, r.from, r.to), ctx.network()]);
     return c.json({ bucket: r.bucket, from: iso(r.from), to: iso(r.to), items: hashrateSeries(rows, r, net?.hashrate ?? null, now) });
   });
 
@@ -97,11 +104,11 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/v1/pool/miners", async (c) => {
     const n = limit(c.req.query("limit"));
     const now = ctx.now();
-    const from = Math.floor((now - 3_600_000) / 60_000) * 60_000;
-    const [rows, net] = await Promise.all([topMiners(db, from, n), ctx.network()]);
+    const seconds = (now - minuteAgo(TEN_MINUTES)) / 1000;
+    const [rows, net] = await Promise.all([top(String(n)), ctx.network()]);
     return c.json({
-      window_seconds: 3600,
-      items: rows.map((r) => ({ address: r.address, hashrate: hashrate(Number(r.work), (now - from) / 1000, net?.hashrate ?? null), workers: Number(r.workers) })),
+      window_seconds: 600,
+      items: rows.map((r) => ({ address: r.address, hashrate: hashrate(Number(r.work), seconds, net?.hashrate ?? null), workers: Number(r.workers) })),
     });
   });
 }

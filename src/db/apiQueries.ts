@@ -85,10 +85,22 @@ export async function paidTotal(q: Queryable, wallet: string | null): Promise<st
   return r!.s;
 }
 
+/**
+ * Pool-wide minutes in [from, to) as (slot, mode, work, accepted): pool_history for the minutes it has summed,
+ * share_history (every worker's rows) only for the minutes after that.
+ */
+const POOL_MINUTES = `WITH done AS (SELECT coalesce(max(slot) + interval '1 minute', 'epoch'::timestamptz) AS upto FROM pool_history),
+  pool AS (
+    SELECT slot, 60 AS span, mode, work, accepted FROM pool_history, done
+    WHERE slot >= to_timestamp($1 / 1000.0) AND slot < to_timestamp($2 / 1000.0) AND slot < done.upto
+    UNION ALL
+    SELECT slot, span, mode, sum(work), sum(accepted) FROM share_history, done
+    WHERE slot >= greatest(to_timestamp($1 / 1000.0), done.upto) AND slot < to_timestamp($2 / 1000.0) GROUP BY slot, span, mode)`;
+
 /** Summed work per mode since `fromMs` (share units). */
 export async function workByMode(q: Queryable, fromMs: number): Promise<{ pplns: number; solo: number }> {
   const rows = await q.query<{ mode: "pplns" | "solo"; work: number }>(
-    "SELECT mode, sum(work) AS work FROM share_history WHERE slot >= to_timestamp($1 / 1000.0) GROUP BY mode", [fromMs]);
+    `${POOL_MINUTES} SELECT mode, sum(work) AS work FROM pool GROUP BY mode`, [fromMs, fromMs + 31_536_000_000]);
   const out = { pplns: 0, solo: 0 };
   for (const r of rows) out[r.mode] = Number(r.work);
   return out;
@@ -111,6 +123,16 @@ export async function topMiners(q: Queryable, fromMs: number, limit: number): Pr
 export interface SlotRow {
   slot_ms: string; span: number; worker: string; work: number; accepted: string; rejected_job_not_found: string;
   rejected_duplicate: string; rejected_low_difficulty: string; rejected_malformed: string; rejected_unauthorized: string;
+}
+
+/** Pool-wide history slots in [from, to), summed per (slot, span). */
+export async function poolSlots(q: Queryable, from: number, to: number): Promise<SlotRow[]> {
+  return q.query(
+    `${POOL_MINUTES} SELECT ${MS("slot")} AS slot_ms, span, '' AS worker, sum(work) AS work, sum(accepted)::text AS accepted,
+       '0' AS rejected_job_not_found, '0' AS rejected_duplicate, '0' AS rejected_low_difficulty, '0' AS rejected_malformed,
+       '0' AS rejected_unauthorized
+     FROM pool GROUP BY slot, span ORDER BY slot`,
+    [from, to]);
 }
 
 /** History slots in [from, to), summed per (slot, span) and, with `byWorker`, per worker of `address`. */

@@ -104,3 +104,24 @@ export async function deleteSharesBefore(q: Queryable, mode: "pplns" | "solo", b
   );
   return Number(rows[0]?.n ?? 0);
 }
+
+/**
+ * Sums finished minutes of share_history into pool_history, from `fromMs` up to (not including) `toMs`. Minutes are
+ * recomputed whole, so running it again over the same minutes (late commits, a replayed spool) corrects them.
+ */
+export async function aggregatePoolMinutes(q: Queryable, fromMs: number, toMs: number): Promise<void> {
+  await q.query(
+    `INSERT INTO pool_history (slot, mode, work, accepted, rejected, miners, workers)
+     SELECT slot, mode, sum(work), sum(accepted),
+       sum(rejected_job_not_found + rejected_duplicate + rejected_low_difficulty + rejected_malformed + rejected_unauthorized),
+       count(DISTINCT address), count(*)
+     FROM share_history WHERE span = 60 AND slot >= to_timestamp($1 / 1000.0) AND slot < to_timestamp($2 / 1000.0)
+     GROUP BY slot, mode ORDER BY slot, mode
+     ON CONFLICT (slot, mode) DO UPDATE SET work = EXCLUDED.work, accepted = EXCLUDED.accepted, rejected = EXCLUDED.rejected,
+       miners = EXCLUDED.miners, workers = EXCLUDED.workers`,
+    [Math.floor(fromMs / 60_000) * 60_000, Math.floor(toMs / 60_000) * 60_000]);
+}
+
+export async function dropPoolMinutes(q: Queryable, beforeMs: number): Promise<void> {
+  await q.query("DELETE FROM pool_history WHERE slot < to_timestamp($1 / 1000.0)", [beforeMs]);
+}

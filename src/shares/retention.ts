@@ -5,7 +5,7 @@
 import { silentLogger, type Logger } from "../common/log.ts";
 import type { Config } from "../config/types.ts";
 import type { Database } from "../db/database.ts";
-import { deleteSharesBefore, dropHours, pplnsHorizon, rollUpMinutes } from "../db/history.ts";
+import { aggregatePoolMinutes, deleteSharesBefore, dropHours, dropPoolMinutes, pplnsHorizon, rollUpMinutes } from "../db/history.ts";
 
 export interface RetentionOptions {
   db: Database;
@@ -24,6 +24,7 @@ export interface PruneReport {
   sharesDeleted: number;
 }
 
+const AGGREGATE_MS = 30_000;
 /** Raw shares deleted per statement, so a large backlog never holds one long lock. */
 const DELETE_CHUNK = 20_000;
 
@@ -31,6 +32,7 @@ export async function pruneOnce(o: RetentionOptions, now = Date.now()): Promise<
   const h = o.history;
   const minutesRolled = await rollUpMinutes(o.db, now - h.minutesKeptHours * 3_600_000);
   const hoursDropped = await dropHours(o.db, now - h.hoursKeptDays * 86_400_000);
+  await dropPoolMinutes(o.db, now - h.hoursKeptDays * 86_400_000);
   const margin = h.sharesMarginMinutes * 60_000;
   let sharesDeleted = await deleteAll(o.db, "solo", now - margin);
   let work: number | null = null;
@@ -47,6 +49,21 @@ export async function pruneOnce(o: RetentionOptions, now = Date.now()): Promise<
   return { minutesRolled, hoursDropped, sharesDeleted };
 }
 
+/** Minutes recomputed on every pass: shares committed a little after their minute ended are still counted. */
+const REAGGREGATE_MS = 10 * 60_000;
+
+/**
+ * Sums finished minutes into pool_history: those since the last one summed (at most history.minutesKeptHours back,
+ * the oldest minutes still held per worker), and always the last ten again.
+ */
+export async function aggregateOnce(o: Pick<RetentionOptions, "db" | "history">, now = Date.now()): Promise<void> {
+  const [last] = await o.db.query<{ ms: string | null }>(
+    "SELECT (extract(epoch FROM max(slot)) * 1000)::float8::text AS ms FROM pool_history");
+  const oldest = now - o.history.minutesKeptHours * 3_600_000;
+  const from = Math.min(now - REAGGREGATE_MS, Math.max(oldest, last?.ms ? Number(last.ms) + 60_000 : oldest));
+  await aggregatePoolMinutes(o.db, from, now);
+}
+
 async function deleteAll(db: Database, mode: "pplns" | "solo", beforeMs: number): Promise<number> {
   let total = 0;
   for (;;) {
@@ -56,22 +73,27 @@ async function deleteAll(db: Database, mode: "pplns" | "solo", beforeMs: number)
   }
 }
 
-/** Prunes every history.pruneIntervalSeconds until stopped; passes never overlap. */
+/** Sums pool minutes every 30 s and prunes every history.pruneIntervalSeconds until stopped; passes never overlap. */
 export function startRetention(o: RetentionOptions): { stop(): Promise<void> } {
   const log = o.log ?? silentLogger;
   let stopped = false;
   let pass: Promise<void> | null = null;
-  const run = () => {
-    pass = pruneOnce(o)
-      .then((r) => {
-        if (r.minutesRolled || r.hoursDropped || r.sharesDeleted) log.info("history pruned", { ...r });
-      })
+  let lastPrune = Date.now();
+  const run = async () => {
+    await aggregateOnce(o);
+    if (Date.now() - lastPrune < o.history.pruneIntervalSeconds * 1000) return;
+    lastPrune = Date.now();
+    const r = await pruneOnce(o);
+    if (r.minutesRolled || r.hoursDropped || r.sharesDeleted) log.info("history pruned", { ...r });
+  };
+  const tick = () => {
+    pass = run()
       .catch((err) => log.warn("history prune failed; next pass retries", { error: String(err) }))
       .finally(() => (pass = null));
   };
   const timer = setInterval(() => {
-    if (!stopped && !pass) run();
-  }, o.history.pruneIntervalSeconds * 1000);
+    if (!stopped && !pass) tick();
+  }, AGGREGATE_MS);
   return {
     async stop() {
       stopped = true;

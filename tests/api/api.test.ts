@@ -5,6 +5,7 @@ import { loadConfig } from "../../src/config/load.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { insertBlock, insertWindow } from "../../src/db/blocks.ts";
 import { addRejects } from "../../src/db/history.ts";
+import { aggregateOnce } from "../../src/shares/retention.ts";
 import { applyLedger } from "../../src/db/ledger.ts";
 import { insertShares, type StoredShare } from "../../src/db/shares.ts";
 import { startApi, type ApiServer } from "../../src/api/server.ts";
@@ -104,6 +105,17 @@ for (const backend of backends) {
       expect(body.network).toEqual({ hashrate: NET_HASHRATE, difficulty: DAG.difficulty, daa_score: "123456789012345678" });
       expect(body.pool_share).toBeCloseTo(body.hashrate.total / NET_HASHRATE, 9);
       expect(body.last_block.hash).toBe("3".repeat(64));
+      // Once finished minutes are summed into pool_history, the same figures come from there.
+      await aggregateOnce({ db, history: loadConfig({ env: {} }).history }, NOW);
+      expect(Number((await db.query<{ n: string }>("SELECT count(*)::text AS n FROM pool_history"))[0]!.n)).toBeGreaterThan(10);
+      await db.query("UPDATE share_history SET work = work * 1000 WHERE slot < to_timestamp($1 / 1000.0)", [NOW - 60_000]);
+      const again = (await get("/api/v1/pool")).body;
+      expect(again.hashrate.pplns).toBeCloseTo(body.hashrate.pplns, 3);
+      await db.query("UPDATE share_history SET work = work / 1000 WHERE slot < to_timestamp($1 / 1000.0)", [NOW - 60_000]);
+      const series = (await get(`/api/v1/pool/hashrate?bucket=1m&from=${(NOW - 600_000) / 1000}&to=${NOW / 1000}`)).body;
+      expect(series.items).toHaveLength(11);
+      // Minute 5 holds rig1's three shares of 3 and the solo share of 50.
+      expect(series.items[5].hashrate).toBeCloseTo((59 * 2 ** 32) / 60, 3);
     });
 
     test("series: /api/v1/pool/hashrate buckets, caps and 400s naming the parameter", async () => {
