@@ -5,6 +5,7 @@ import { blockCredits, blocksPage, historySlots, paidTotal, paymentsPage, recent
 import { dailyEarnings, ledgerPage, minerBalance, minerWorkers, type WorkerRow } from "../db/minerQueries.ts";
 import type { ApiContext } from "./app.ts";
 import { amount, amountOf, hashrate, iso } from "./format.ts";
+import { refreshing } from "./cache.ts";
 import { BLOCKS_PER_SECOND } from "./network.ts";
 import { address, badParam, before, BLOCK_CURSOR, ID_CURSOR, limit, series } from "./params.ts";
 import { blockCursor, blockItem, page, paymentItem } from "./poolRoutes.ts";
@@ -19,6 +20,7 @@ export function workerStatus(lastMs: number | null, now: number): "online" | "id
 
 export function minerRoutes(app: Hono, ctx: ApiContext): void {
   const { db, config } = ctx;
+  const meanReward = refreshing(60_000, () => recentMeanReward(db), ctx.now);
   const addr = (raw: string) => address(raw, config.network);
   /** Seconds covered by a window ending now that starts at the minute holding now - ms (history is per minute). */
   const covered = (now: number, ms: number) => (now - Math.floor((now - ms) / 60_000) * 60_000) / 1000;
@@ -47,7 +49,7 @@ export function minerRoutes(app: Hono, ctx: ApiContext): void {
     const a = addr(c.req.param("address"));
     const now = ctx.now();
     const [{ items, net }, bal, paid, payments, reward] = await Promise.all([
-      workers(a, now), minerBalance(db, a), paidTotal(db, a), paymentsPage(db, { wallet: a, before: null, limit: 1 }), recentMeanReward(db),
+      workers(a, now), minerBalance(db, a), paidTotal(db, a), paymentsPage(db, { wallet: a, before: null, limit: 1 }), meanReward(""),
     ]);
     const sum = (k: "10m" | "1h" | "24h") => Math.min(items.reduce((s, w) => s + w.hashrate[k], 0), net?.hashrate ?? Infinity);
     const h24 = sum("24h");
@@ -76,7 +78,7 @@ export function minerRoutes(app: Hono, ctx: ApiContext): void {
     const a = addr(c.req.param("address"));
     const now = ctx.now();
     const r = series(c.req.query(), now);
-    const [rows, net] = await Promise.all([historySlots(db, { from: r.from, to: r.to, address: a, byWorker: true }), ctx.network()]);
+    const [rows, net] = await Promise.all([historySlots(db, { from: r.from, to: r.to, address: a, byWorker: true, bucketSeconds: r.bucketSeconds }), ctx.network()]);
     const perWorker = workerSeries(rows, r, net?.hashrate ?? null, now);
     const names = Object.keys(perWorker).sort();
     const step = r.bucketSeconds * 1000;
@@ -131,7 +133,7 @@ export function minerRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/v1/miners/:address/rejects", async (c) => {
     const a = addr(c.req.param("address"));
     const r = series(c.req.query(), ctx.now());
-    const rows = await historySlots(db, { from: r.from, to: r.to, address: a, byWorker: false });
+    const rows = await historySlots(db, { from: r.from, to: r.to, address: a, byWorker: false, bucketSeconds: r.bucketSeconds });
     return c.json({ bucket: r.bucket, from: iso(r.from), to: iso(r.to), items: countSeries(rows, r) });
   });
 }

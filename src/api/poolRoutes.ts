@@ -43,7 +43,10 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
   const minuteAgo = (ms: number) => Math.floor((ctx.now() - ms) / 60_000) * 60_000;
   const activeCached = refreshing(CACHE_MS, () => activeCounts(db, minuteAgo(TEN_MINUTES)), ctx.now);
   const top = refreshing(CACHE_MS, (n) => topMiners(db, minuteAgo(TEN_MINUTES), Number(n)), ctx.now);
-  app.get("/api/v1/pool", async (c) => {
+  // The summary reads every block and payment total: one answer, refreshed in the background, serves everyone.
+  const summary = refreshing(CACHE_MS, () => poolSummary(), ctx.now);
+  app.get("/api/v1/pool", async (c) => c.json(await summary("")));
+  const poolSummary = async () => {
     const now = ctx.now();
     // History is per minute: the window starts at the minute holding now - 10 min and is divided by what it covers.
     const from = Math.floor((now - TEN_MINUTES) / 60_000) * 60_000;
@@ -57,7 +60,8 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
     const solo = hashrate(work.solo, seconds, netRate);
     const total = Math.min(pplns + solo, netRate ?? Infinity);
     const share = netRate ? Math.min(1, total / netRate) : null;
-    return c.json({
+    return {
+      as_of: iso(now),
       hashrate: { total, pplns, solo, window_seconds: 600 },
       miners: active.miners, workers: active.workers,
       connected_workers: ctx.stats ? ctx.stats().workers.length : null,
@@ -70,8 +74,8 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
       network: net && { hashrate: net.hashrate, difficulty: net.difficulty, daa_score: net.daaScore.toString() },
       pool_share: share,
       estimated_seconds_to_block: share ? 1 / (share * BLOCKS_PER_SECOND) : null,
-    });
-  });
+    };
+  };
 
   app.get("/api/v1/pool/hashrate", async (c) => {
     const now = ctx.now();

@@ -34,7 +34,7 @@ export async function blocksPage(q: Queryable, o: { status: string | null; befor
     `SELECT ${BLOCK_COLUMNS} FROM blocks b
      WHERE ($1::text IS NULL OR status = $1)
        AND ($2::float8 IS NULL OR (found_at, hash) < (to_timestamp($2 / 1000.0), $3::text))
-       AND ($5::text IS NULL OR finder_address = $5 OR EXISTS (SELECT 1 FROM block_windows w WHERE w.block_hash = b.hash AND w.address = $5))
+       AND ($5::text IS NULL OR finder_address = $5 OR hash IN (SELECT block_hash FROM block_windows WHERE address = $5))
      ORDER BY found_at DESC, hash DESC LIMIT $4`,
     [o.status, ms, hash, o.limit + 1, o.address ?? null]);
 }
@@ -75,7 +75,7 @@ export interface PaymentRow { id: string; wallet: string; amount: string; status
 export async function paymentsPage(q: Queryable, o: { before: string | null; limit: number; wallet?: string }): Promise<PaymentRow[]> {
   return q.query(
     `SELECT id::text AS id, wallet, amount::text AS amount, status, txid, ${MS("created_at")} AS created_ms FROM payments
-     WHERE ($1::bigint IS NULL OR id < $1) AND ($3::text IS NULL OR wallet = $3) ORDER BY id DESC LIMIT $2`,
+     WHERE ($1::bigint IS NULL OR payments.id < $1) AND ($3::text IS NULL OR wallet = $3) ORDER BY payments.id DESC LIMIT $2`,
     [o.before, o.limit + 1, o.wallet ?? null]);
 }
 
@@ -135,16 +135,19 @@ export async function poolSlots(q: Queryable, from: number, to: number): Promise
     [from, to]);
 }
 
-/** History slots in [from, to), summed per (slot, span) and, with `byWorker`, per worker of `address`. */
-export async function historySlots(q: Queryable, o: { from: number; to: number; address: string | null; byWorker: boolean }): Promise<SlotRow[]> {
+/**
+ * One address's history in [from, to), summed per bucket of `bucketSeconds` (a slot longer than the bucket, an
+ * hour in a 5-minute series, stays whole with its span) and, with `byWorker`, per worker.
+ */
+export async function historySlots(q: Queryable, o: { from: number; to: number; address: string; byWorker: boolean; bucketSeconds: number }): Promise<SlotRow[]> {
   const worker = o.byWorker ? "worker" : "''";
+  const start = "CASE WHEN span <= $4 THEN floor(extract(epoch FROM slot) / $4) * $4 ELSE extract(epoch FROM slot) END";
   return q.query(
-    `SELECT ${MS("slot")} AS slot_ms, span, ${worker} AS worker, sum(work) AS work, sum(accepted)::text AS accepted,
+    `SELECT (${start} * 1000)::bigint::text AS slot_ms, least(span, $4) AS span, ${worker} AS worker, sum(work) AS work, sum(accepted)::text AS accepted,
        sum(rejected_job_not_found)::text AS rejected_job_not_found, sum(rejected_duplicate)::text AS rejected_duplicate,
        sum(rejected_low_difficulty)::text AS rejected_low_difficulty, sum(rejected_malformed)::text AS rejected_malformed,
        sum(rejected_unauthorized)::text AS rejected_unauthorized
-     FROM share_history WHERE slot >= to_timestamp($1 / 1000.0) AND slot < to_timestamp($2 / 1000.0)
-       AND ($3::text IS NULL OR address = $3)
-     GROUP BY slot, span${o.byWorker ? ", worker" : ""} ORDER BY slot`,
-    [o.from, o.to, o.address]);
+     FROM share_history WHERE address = $3 AND slot >= to_timestamp($1 / 1000.0) AND slot < to_timestamp($2 / 1000.0)
+     GROUP BY 1, span${o.byWorker ? ", worker" : ""} ORDER BY 1`,
+    [o.from, o.to, o.address, o.bucketSeconds]);
 }

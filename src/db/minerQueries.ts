@@ -9,7 +9,7 @@ export interface WorkerRow {
   accepted_24h: string; rejected_24h: string;
 }
 
-/** Every worker of an address seen in share history, with its work over 10 minutes, 1 hour and 24 hours. */
+/** Every worker of an address seen in the last 7 days, with its work over 10 minutes, 1 hour and 24 hours. */
 export async function minerWorkers(q: Queryable, address: string, nowMs: number): Promise<WorkerRow[]> {
   return q.query(
     `SELECT worker, min(mode) AS mode, ${MS("max(last_share_at)")} AS last_ms,
@@ -19,7 +19,8 @@ export async function minerWorkers(q: Queryable, address: string, nowMs: number)
        coalesce(sum(accepted) FILTER (WHERE slot >= date_trunc('minute', to_timestamp(($2::float8 - 86400000) / 1000.0))), 0)::text AS accepted_24h,
        coalesce(sum(rejected_job_not_found + rejected_duplicate + rejected_low_difficulty + rejected_malformed + rejected_unauthorized)
          FILTER (WHERE slot >= date_trunc('minute', to_timestamp(($2::float8 - 86400000) / 1000.0))), 0)::text AS rejected_24h
-     FROM share_history WHERE address = $1 GROUP BY worker ORDER BY worker`,
+     FROM share_history WHERE address = $1 AND slot >= to_timestamp(($2::float8 - 604800000) / 1000.0)
+     GROUP BY worker ORDER BY worker`,
     [address, nowMs]);
 }
 
@@ -38,8 +39,8 @@ export interface LedgerRow {
 export async function ledgerPage(q: Queryable, o: { wallet: string; before: string | null; limit: number }): Promise<LedgerRow[]> {
   return q.query(
     `SELECT id::text AS id, miner_id, amount::text AS amount, reason, block_hash, payment_id::text AS payment_id, note,
-       ${MS("created_at")} AS created_ms FROM ledger WHERE wallet = $1 AND ($2::bigint IS NULL OR id < $2)
-     ORDER BY id DESC LIMIT $3`,
+       ${MS("created_at")} AS created_ms FROM ledger WHERE wallet = $1 AND ($2::bigint IS NULL OR ledger.id < $2)
+     ORDER BY ledger.id DESC LIMIT $3`,
     [o.wallet, o.before, o.limit + 1]);
 }
 

@@ -20,7 +20,10 @@ CREATE TABLE share_history (
   PRIMARY KEY (address, worker, mode, span, slot)
 );
 CREATE INDEX share_history_slot ON share_history (slot, span);
-CREATE INDEX share_history_address_slot ON share_history (address, slot);
+-- A miner's pages read its recent rows from this index alone (an index-only scan once vacuumed): the rows of one
+-- address are spread over the whole table, one page each, so reading the table itself would cost a page per row.
+CREATE INDEX share_history_address_slot ON share_history (address, slot) INCLUDE (worker, mode, span, work, accepted,
+  rejected_job_not_found, rejected_duplicate, rejected_low_difficulty, rejected_malformed, rejected_unauthorized, last_share_at);
 
 -- Raw shares are deleted once no PPLNS window can need them; solo shares (never in a window) by age alone.
 CREATE INDEX shares_solo_age ON shares (accepted_at) WHERE mode = 'solo';
@@ -37,3 +40,6 @@ CREATE TABLE pool_history (
   workers INTEGER NOT NULL,
   PRIMARY KEY (slot, mode)
 );
+
+-- A miner's blocks: the windows it had shares in, without scanning every block's window.
+CREATE INDEX block_windows_address ON block_windows (address, block_hash);
