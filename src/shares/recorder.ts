@@ -231,19 +231,14 @@ export class ShareRecorder implements ShareSink {
     await flushShares();
   }
 
-  /** Shares, plus the refused-share counts since the last batch, in one transaction (plain insert without any). */
+  /**
+   * Shares, then the refused-share counts since the last batch in a statement of their own: in one transaction the
+   * two upserts could lock history rows in two orders against a concurrent batch and deadlock, and statistics must
+   * never make a batch of shares fail over to the spool.
+   */
   private async insertWithRejects(chunk: StoredShare[]): Promise<void> {
-    const rejects = this.rejects.take();
-    if (rejects.length === 0) return void (await insertShares(this.db, chunk));
-    try {
-      await this.db.transaction(async (tx) => {
-        await insertShares(tx, chunk);
-        await addRejects(tx, rejects);
-      });
-    } catch (err) {
-      this.rejects.restore(rejects);
-      throw err;
-    }
+    await insertShares(this.db, chunk);
+    await this.writeRejectsAlone();
   }
 
   /** The timer: a batch about to be written carries the counts; otherwise (only refusals) they go alone. */
@@ -258,7 +253,7 @@ export class ShareRecorder implements ShareSink {
   }
 
   private async writeRejectsAlone(): Promise<void> {
-    if (this.spooling) return;
+    if (this.spooling || this.rejects.size === 0) return;
     const rejects = this.rejects.take();
     try {
       await addRejects(this.db, rejects);

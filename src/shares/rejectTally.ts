@@ -1,6 +1,6 @@
 // Refused shares counted per (address, worker, mode, minute, reason) between two share batches; the recorder
-// writes the tally with its next batch. Bounded: past MAX_KEYS new keys are dropped (counted in `dropped`), so a
-// flood of junk worker names while the database is away cannot grow memory without limit.
+// writes the tally after its next batch. Bounded: past MAX_KEYS, counts under new keys are dropped, so a flood of
+// junk worker names while the database is away cannot grow memory without limit.
 
 import type { RejectReason } from "../stratum/errors.ts";
 import type { RejectedShare } from "./types.ts";
@@ -19,7 +19,6 @@ const MAX_KEYS = 100_000;
 
 export class RejectTally {
   private counts = new Map<string, RejectCount>();
-  dropped = 0;
 
   get size(): number {
     return this.counts.size;
@@ -47,6 +46,5 @@ export class RejectTally {
     const have = this.counts.get(key);
     if (have) have.count += c.count;
     else if (this.counts.size < MAX_KEYS) this.counts.set(key, c);
-    else this.dropped += c.count;
   }
 }
