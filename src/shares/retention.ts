@@ -61,7 +61,8 @@ export async function aggregateOnce(o: Pick<RetentionOptions, "db" | "history">,
     "SELECT (extract(epoch FROM max(slot)) * 1000)::float8::text AS ms FROM pool_history");
   const oldest = now - o.history.minutesKeptHours * 3_600_000;
   const from = Math.min(now - REAGGREGATE_MS, Math.max(oldest, last?.ms ? Number(last.ms) + 60_000 : oldest));
-  await aggregatePoolMinutes(o.db, from, now);
+  // An hour per statement: a first pass over two days of a large pool must not run into the statement timeout.
+  for (let t = from; t < now; t += 3_600_000) await aggregatePoolMinutes(o.db, t, Math.min(t + 3_600_000, now));
 }
 
 async function deleteAll(db: Database, mode: "pplns" | "solo", beforeMs: number): Promise<number> {
