@@ -85,22 +85,29 @@ export async function paidTotal(q: Queryable, wallet: string | null): Promise<st
   return r!.s;
 }
 
+/** The end (unix ms) of the minutes summed into pool_history so far; 0 before the first. */
+async function poolUpto(q: Queryable): Promise<number> {
+  const [r] = await q.query<{ ms: string | null }>(
+    "SELECT (extract(epoch FROM max(slot) + interval '1 minute') * 1000)::float8::text AS ms FROM pool_history");
+  return r?.ms ? Number(r.ms) : 0;
+}
+
 /**
- * Pool-wide minutes in [from, to) as (slot, mode, work, accepted): pool_history for the minutes it has summed,
- * share_history (every worker's rows) only for the minutes after that.
+ * Pool-wide minutes in [$1, $2) as (slot, span, mode, work, accepted): pool_history before $3 (where it has summed
+ * them), share_history (every worker's rows) only after. $3 is a parameter, not a subquery, so the planner sees
+ * the short range of share_history it reads.
  */
-const POOL_MINUTES = `WITH done AS (SELECT coalesce(max(slot) + interval '1 minute', 'epoch'::timestamptz) AS upto FROM pool_history),
-  pool AS (
-    SELECT slot, 60 AS span, mode, work, accepted FROM pool_history, done
-    WHERE slot >= to_timestamp($1 / 1000.0) AND slot < to_timestamp($2 / 1000.0) AND slot < done.upto
+const POOL_MINUTES = `WITH pool AS (
+    SELECT slot, 60 AS span, mode, work, accepted FROM pool_history
+    WHERE slot >= to_timestamp($1::float8 / 1000.0) AND slot < to_timestamp(least($2::float8, $3::float8) / 1000.0)
     UNION ALL
-    SELECT slot, span, mode, sum(work), sum(accepted) FROM share_history, done
-    WHERE slot >= greatest(to_timestamp($1 / 1000.0), done.upto) AND slot < to_timestamp($2 / 1000.0) GROUP BY slot, span, mode)`;
+    SELECT slot, span, mode, sum(work), sum(accepted) FROM share_history
+    WHERE slot >= to_timestamp(greatest($1::float8, $3::float8) / 1000.0) AND slot < to_timestamp($2::float8 / 1000.0) GROUP BY slot, span, mode)`;
 
 /** Summed work per mode since `fromMs` (share units). */
 export async function workByMode(q: Queryable, fromMs: number): Promise<{ pplns: number; solo: number }> {
   const rows = await q.query<{ mode: "pplns" | "solo"; work: number }>(
-    `${POOL_MINUTES} SELECT mode, sum(work) AS work FROM pool GROUP BY mode`, [fromMs, fromMs + 31_536_000_000]);
+    `${POOL_MINUTES} SELECT mode, sum(work) AS work FROM pool GROUP BY mode`, [fromMs, fromMs + 31_536_000_000, await poolUpto(q)]);
   const out = { pplns: 0, solo: 0 };
   for (const r of rows) out[r.mode] = Number(r.work);
   return out;
@@ -132,7 +139,7 @@ export async function poolSlots(q: Queryable, from: number, to: number): Promise
        '0' AS rejected_job_not_found, '0' AS rejected_duplicate, '0' AS rejected_low_difficulty, '0' AS rejected_malformed,
        '0' AS rejected_unauthorized
      FROM pool GROUP BY slot, span ORDER BY slot`,
-    [from, to]);
+    [from, to, await poolUpto(q)]);
 }
 
 /**
