@@ -22,13 +22,24 @@ const addresses = Array.from({ length: ADDRESSES }, (_, i) => {
 });
 
 async function fill(db: Database, fillUrl: string): Promise<void> {
-  // The fill runs on a connection of its own, without the pool's 15 s statement timeout.
-  const bulk = new pg.Client({ connectionString: fillUrl });
-  await bulk.connect();
+  // The fill runs on connections of its own, without the pool's 15 s statement timeout; one per statement, so a
+  // long fill does not depend on one idle connection surviving.
+  const bulk = async (sql: string, params: unknown[] = []) => {
+    const client = new pg.Client({ connectionString: fillUrl });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  // One clock for every statement: now() moves between them, and chunk edges must meet exactly.
+  const [{ t: at }] = await bulk("SELECT date_trunc('minute', now()) AS t");
   const t0 = performance.now();
   const step = async (what: string, sql: string, params: unknown[] = []) => {
     const t = performance.now();
-    await bulk.query(sql, params);
+    await bulk(sql, params);
     console.log(`  ${what}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   };
   // Indexes are built once after the bulk load: maintaining them row by row would take most of the fill.
@@ -37,14 +48,14 @@ async function fill(db: Database, fillUrl: string): Promise<void> {
     await step(`minutes ${h}-${h + 4} h ago`, `INSERT INTO share_history (address, worker, mode, span, slot, work, accepted, rejected_duplicate, last_share_at)
       SELECT a, 'rig' || w, 'pplns', 60, m, 20 * (1 + (w % 3)), 20, (w = 1)::int, m + interval '55 seconds'
       FROM unnest($1::text[]) a, generate_series(1, ${WORKERS}) w,
-        generate_series(date_trunc('minute', now()) - interval '${h + 4} hours' + interval '1 minute', date_trunc('minute', now()) - interval '${h} hours', interval '1 minute') m`,
-      [addresses]);
+        generate_series($2::timestamptz - interval '${h + 4} hours' + interval '1 minute', $2::timestamptz - interval '${h} hours', interval '1 minute') m`,
+      [addresses, at]);
   }
   await step("hours, 6 days", `INSERT INTO share_history (address, worker, mode, span, slot, work, accepted, last_share_at)
     SELECT a, 'rig' || w, 'pplns', 3600, m, 1200 * (1 + (w % 3)), 1200, m + interval '59 minutes'
     FROM unnest($1::text[]) a, generate_series(1, ${WORKERS}) w,
-      generate_series(date_trunc('hour', now()) - interval '7 days', date_trunc('hour', now()) - interval '25 hours', interval '1 hour') m`,
-    [addresses]);
+      generate_series(date_trunc('hour', $2::timestamptz) - interval '7 days', date_trunc('hour', $2::timestamptz) - interval '25 hours', interval '1 hour') m`,
+    [addresses, at]);
   await step("rebuild indexes", `ALTER TABLE share_history ADD PRIMARY KEY (address, worker, mode, span, slot);
     CREATE INDEX share_history_slot ON share_history (slot, span);
     CREATE INDEX share_history_address_slot ON share_history (address, slot) INCLUDE (worker, mode, span, work, accepted,
@@ -71,9 +82,8 @@ async function fill(db: Database, fillUrl: string): Promise<void> {
   await aggregateOnce({ db, history: { minutesKeptHours: 48, hoursKeptDays: 90, sharesMarginMinutes: 60, pruneIntervalSeconds: 300 } });
   console.log(`  pool_history: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   // What autovacuum does on a running pool: it also marks pages all-visible, for index-only scans.
-  await bulk.query("VACUUM ANALYZE");
-  await bulk.end();
-  const [n] = await db.query<{ n: string }>("SELECT count(*)::text AS n FROM share_history");
+  await bulk("VACUUM ANALYZE");
+  const [n] = await bulk("SELECT count(*)::text AS n FROM share_history");
   console.log(`filled in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${Number(n!.n).toLocaleString("en")} share_history rows`);
 }
 
@@ -120,9 +130,16 @@ async function bench(db: Database): Promise<void> {
 
 const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const name = `kaspool_bench_api_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
+const adminQuery = async (sql: string) => {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+};
+await adminQuery(`CREATE DATABASE ${name}`);
 const url = new URL(adminUrl);
 url.pathname = `/${name}`;
 const db = await openDatabase({ url: url.toString(), embeddedPath: "memory://" });
@@ -131,6 +148,5 @@ try {
   await bench(db);
 } finally {
   await db.close();
-  await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-  await admin.end();
+  await adminQuery(`DROP DATABASE ${name} WITH (FORCE)`);
 }
