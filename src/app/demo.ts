@@ -80,18 +80,19 @@ async function main(): Promise<number> {
   return code;
 }
 
-/** The dashboard is served by the API when this build has one; the URL is printed only if it answers. */
+/** The dashboard is served by the API when this build has one; otherwise the API itself is pointed at. */
 async function announceDashboard(url: string): Promise<void> {
   for (let i = 0; i < 10; i++) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
       if (res.ok) return log.info("dashboard", { url });
+      return log.info("no dashboard in this build yet; the pool's figures are at its API", { url: `${url}api/v1/pool` });
     } catch {
       // not listening yet
     }
     await Bun.sleep(500);
   }
-  log.info("no dashboard in this build (nothing answers at the API address)", { url });
+  log.info("nothing answers at the API address", { url });
 }
 
 main().then((code) => process.exit(code), (e) => {

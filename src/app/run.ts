@@ -6,7 +6,7 @@ import { configureLogs, createLogger, quietInfo, redactUrl } from "../common/log
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { openDatabase } from "../db/index.ts";
-import { PoolMetrics, startPushing } from "../metrics/index.ts";
+import { httpMetrics, PoolMetrics, startPushing } from "../metrics/index.ts";
 import { startDevnet } from "../devnet/index.ts";
 import { BlockSubmitter } from "../node/blockSubmitter.ts";
 import { NodeClient } from "../node/client.ts";
@@ -15,6 +15,8 @@ import { makeSigner } from "../payouts/planner.ts";
 import { startPayerService } from "../payouts/service.ts";
 import { startPoolAccounting } from "../pool/index.ts";
 import { startBlockResubmission } from "../pool/resubmit.ts";
+import { startApi } from "../api/server.ts";
+import { startRetention } from "../shares/retention.ts";
 import { startStratum } from "../stratum/index.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
 import { statsFields } from "./statsLine.ts";
@@ -74,7 +76,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
       log.info("devnet node started", { url: devnet.url });
     }
 
-    // Served at /metrics by the API (metrics.response()); the API's routes are measured by httpMetrics(metrics).
+    // Served at /metrics by the API, which also measures its own requests with it.
     const metrics = new PoolMetrics(config);
     const node = new NodeClient({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("node"), onRequest: metrics.rpc });
     node.on("disconnected", metrics.nodeDisconnected);
@@ -122,6 +124,19 @@ export async function runPool(opts: RunOptions): Promise<number> {
       });
       if (payer) stops.push(() => payer.stop());
     }
+    const retention = startRetention({
+      db, history: config.history, log: log.child("history"),
+      // The node's difficulty is 2^255 / target; share units are 2^224 / target.
+      windowWork: async () => (config.pplns.factor * (await node.getBlockDagInfo()).difficulty) / 2 ** 31,
+    });
+    stops.push(() => retention.stop());
+    const api = startApi({
+      db, config, stats: () => stratum.stats(), dagInfo: () => node.getBlockDagInfo(),
+      nodeProblem: () => checkNodeReady(node, config.network), templatesFresh: () => stratum.templatesFresh(), log: log.child("api"),
+      metrics: () => metrics.response(), measure: httpMetrics(metrics),
+    });
+    stops.push(() => api.stop());
+    log.info("api listening", { host: config.api.host, port: api.port });
     const startedAt = Date.now();
     const statsTimer = setInterval(() => log.info("stats", statsFields(stratum.stats(), (Date.now() - startedAt) / 1000)), STATS_LOG_MS);
     stops.push(async () => clearInterval(statsTimer));

@@ -107,7 +107,19 @@ export const configSchema = z.strictObject({
       durationSeconds: positive,
     }),
   }),
-  api: z.strictObject({ host: z.string().min(1), port }),
+  api: z.strictObject({
+    host: z.string().min(1),
+    port,
+    corsOrigins: z.array(z.string().regex(/^(\*|https?:\/\/[^\s/]+)$/, "must be * or an http(s) origin")),
+    rateLimit: z.strictObject({ requestsPerSecond: positive, burst: z.number().int().positive() }),
+    trustProxy: z.boolean(),
+  }),
+  history: z.strictObject({
+    minutesKeptHours: z.number().int().min(1),
+    hoursKeptDays: z.number().int().min(1),
+    sharesMarginMinutes: z.number().int().min(1),
+    pruneIntervalSeconds: z.number().int().min(10),
+  }),
   treasury: z.strictObject({
     fee: z.number().min(0).max(100),
     address: z.string(),

@@ -8,9 +8,14 @@ export interface StoredShare extends AcceptedShare {
   run: string;
 }
 
-/** Inserts shares in one statement; a share whose (run, job id, nonce) is stored already is skipped. Returns rows added. */
+/**
+ * Inserts shares in one statement; a share whose (run, job id, nonce) is stored already is skipped. The same
+ * statement adds the shares it inserted, and only those, to their minute of share_history, so a replayed spool
+ * never counts work twice and history commits with the shares or not at all. Returns rows added.
+ */
 export async function insertShares(q: Queryable, shares: readonly StoredShare[]): Promise<number> {
   if (shares.length === 0) return 0;
+  // Slots are upserted in key order, so concurrent batches lock shared rows in one order and never deadlock.
   const rows = await q.query<{ n: string }>(
     `WITH added AS (
        INSERT INTO shares (run, job_id, nonce, address, worker, mode, difficulty, accepted_at)
@@ -18,6 +23,14 @@ export async function insertShares(q: Queryable, shares: readonly StoredShare[])
        FROM unnest($1::text[], $2::numeric[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::text[])
          AS u(j, n, a, w, m, d, t, r)
        ON CONFLICT (run, job_id, nonce) DO NOTHING
+       RETURNING address, worker, mode, difficulty, accepted_at),
+     history AS (
+       INSERT INTO share_history (address, worker, mode, span, slot, work, accepted, last_share_at)
+       SELECT address, worker, mode, 60, date_trunc('minute', accepted_at), sum(difficulty), count(*), max(accepted_at)
+       FROM added GROUP BY 1, 2, 3, 5 ORDER BY 1, 2, 3, 5
+       ON CONFLICT (address, worker, mode, span, slot) DO UPDATE SET work = share_history.work + EXCLUDED.work,
+         accepted = share_history.accepted + EXCLUDED.accepted,
+         last_share_at = greatest(share_history.last_share_at, EXCLUDED.last_share_at)
        RETURNING 1)
      SELECT count(*)::text AS n FROM added`,
     [

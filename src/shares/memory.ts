@@ -1,11 +1,12 @@
 // A ShareSink that keeps everything in memory, for running stratum without a database.
 
-import type { AcceptedShare, FoundBlock, ShareSink } from "./types.ts";
+import type { AcceptedShare, FoundBlock, RejectedShare, ShareSink } from "./types.ts";
 
 export class MemoryShareSink implements ShareSink {
   readonly shares: AcceptedShare[] = [];
   readonly blocks: FoundBlock[] = [];
   readonly payoutLimits = new Map<string, bigint>();
+  readonly rejects: RejectedShare[] = [];
 
   async recordShare(share: AcceptedShare): Promise<void> {
     this.shares.push(share);
@@ -17,6 +18,10 @@ export class MemoryShareSink implements ShareSink {
 
   async recordPayoutLimit(address: string, sompi: bigint): Promise<void> {
     this.payoutLimits.set(address, sompi);
+  }
+
+  recordReject(reject: RejectedShare): void {
+    this.rejects.push(reject);
   }
 
   /** Nothing here cuts PPLNS windows, so nothing needs holding back. */

@@ -6,9 +6,11 @@ import { randomBytes } from "node:crypto";
 import { U64_MAX } from "../common/json.ts";
 import { silentLogger, type Logger } from "../common/log.ts";
 import type { Database } from "../db/database.ts";
+import { addRejects } from "../db/history.ts";
 import { insertShares, type StoredShare } from "../db/shares.ts";
+import { RejectTally } from "./rejectTally.ts";
 import { Spool, type SpoolRecord } from "./spool.ts";
-import type { AcceptedShare, FoundBlock, ShareSink } from "./types.ts";
+import type { AcceptedShare, FoundBlock, RejectedShare, ShareSink } from "./types.ts";
 import { shareKey, ShareWatermark } from "./watermark.ts";
 
 export interface ShareRecorderOptions {
@@ -45,6 +47,9 @@ function shareProblem(s: AcceptedShare): string | null {
   return null;
 }
 
+/** How long refused-share counts wait for a batch of shares to carry them before they are written alone. */
+const REJECT_FLUSH_MS = 5_000;
+
 export class ShareRecorder implements ShareSink {
   private readonly db: Database;
   private readonly spool: Spool;
@@ -66,6 +71,8 @@ export class ShareRecorder implements ShareSink {
   private nextRetryAt = 0;
   private stopped = false;
   private readonly mark = new ShareWatermark();
+  private readonly rejects = new RejectTally();
+  private rejectTimer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(opts: ShareRecorderOptions) {
     this.db = opts.db;
@@ -110,6 +117,12 @@ export class ShareRecorder implements ShareSink {
     return this.enqueue({ kind: "share", share: stored }, false);
   }
 
+  recordReject(reject: RejectedShare): void {
+    if (this.stopped) return;
+    this.rejects.add(reject);
+    this.rejectTimer ??= setTimeout(() => this.rejectsDue(), REJECT_FLUSH_MS);
+  }
+
   hold(timestamp: number): () => void {
     return this.mark.hold(timestamp);
   }
@@ -133,16 +146,18 @@ export class ShareRecorder implements ShareSink {
   async flush(): Promise<void> {
     for (;;) {
       this.kick();
-      if (this.writes.size === 0) return;
+      if (this.writes.size === 0) break;
       await Promise.all(this.writes);
     }
+    await this.writeRejectsAlone();
   }
 
   async stop(): Promise<void> {
     await this.flush();
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    if (this.rejectTimer) clearTimeout(this.rejectTimer);
+    this.retryTimer = this.rejectTimer = null;
     this.spool.close();
   }
 
@@ -224,7 +239,7 @@ export class ShareRecorder implements ShareSink {
     const flushShares = async () => {
       for (let i = 0; i < shares.length; i += this.maxBatch) {
         const chunk = shares.slice(i, i + this.maxBatch);
-        await insertShares(this.db, chunk);
+        await this.insertWithRejects(chunk);
         for (const s of chunk) this.mark.settled(shareKey(s));
       }
       shares = [];
@@ -238,6 +253,38 @@ export class ShareRecorder implements ShareSink {
       }
     }
     await flushShares();
+  }
+
+  /**
+   * Shares, then the refused-share counts since the last batch in a statement of their own: in one transaction the
+   * two upserts could lock history rows in two orders against a concurrent batch and deadlock, and statistics must
+   * never make a batch of shares fail over to the spool.
+   */
+  private async insertWithRejects(chunk: StoredShare[]): Promise<void> {
+    await insertShares(this.db, chunk);
+    await this.writeRejectsAlone();
+  }
+
+  /** The timer: a batch about to be written carries the counts; otherwise (only refusals) they go alone. */
+  private rejectsDue(): void {
+    this.rejectTimer = null;
+    if (this.stopped) return;
+    if (this.pending.length || this.writes.size || this.spooling) {
+      this.rejectTimer = setTimeout(() => this.rejectsDue(), REJECT_FLUSH_MS);
+      return;
+    }
+    void this.writeRejectsAlone();
+  }
+
+  private async writeRejectsAlone(): Promise<void> {
+    if (this.spooling || this.rejects.size === 0) return;
+    const rejects = this.rejects.take();
+    try {
+      await addRejects(this.db, rejects);
+    } catch (err) {
+      this.rejects.restore(rejects);
+      this.log.warn("refused-share counts not written; kept for the next batch", { error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   // An idle pool sends no shares to trigger a replay, so a timer retries too.

@@ -1,6 +1,7 @@
 // The boundary between stratum (which validates work) and accounting (which makes it durable and pays it).
 
 import type { PortMode } from "../config/types.ts";
+import type { RejectReason } from "../stratum/errors.ts";
 
 export interface AcceptedShare {
   /** Kaspa address the miner authorised with. */
@@ -12,6 +13,16 @@ export interface AcceptedShare {
   jobId: string;
   nonce: bigint;
   /** Unix milliseconds when the pool accepted it. */
+  timestamp: number;
+}
+
+/** A share stratum refused from a logged-in worker: counted in share history, never stored one by one. */
+export interface RejectedShare {
+  address: string;
+  worker: string;
+  mode: PortMode;
+  reason: RejectReason;
+  /** Unix milliseconds when the pool refused it. */
   timestamp: number;
 }
 
@@ -38,6 +49,8 @@ export interface FoundBlock {
 export interface ShareSink {
   recordShare(share: AcceptedShare): Promise<void>;
   recordBlock(block: FoundBlock): Promise<void>;
+  /** Counts a refused share in history. Statistics, not money: it never waits and may be lost in a crash. */
+  recordReject(reject: RejectedShare): void;
   /**
    * Stratum calls this in the same turn as it takes an accepted share's timestamp, and the returned release once
    * recordShare has it: in between (the share may wait on its own block submission) no PPLNS window may be cut

@@ -11,7 +11,7 @@ import type { AcceptedShare, FoundBlock, ShareSink } from "../shares/types.ts";
 import type { TemplateFollower, TemplateHub } from "../templates/index.ts";
 import type { Job } from "../templates/job.ts";
 import { ShareRatio } from "./bans.ts";
-import { errors, rejectReason, StratumError } from "./errors.ts";
+import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
 import { HashrateMeter } from "./hashrate.ts";
 import { JobHistory } from "./jobHistory.ts";
@@ -24,7 +24,7 @@ import {
 } from "./protocol.ts";
 import { ShareRateCap } from "./shareRate.ts";
 import { validateShare, type ShareContext, type ValidShare } from "./shareValidator.ts";
-import type { StratumObserver } from "./observer.ts";
+import type { ObservedReject, StratumObserver } from "./observer.ts";
 import { HASHRATE_WINDOW_SECONDS, type StatsCounters } from "./stats.ts";
 import { clampToNetwork, snapStartDifficulty, VardiffWindow } from "./vardiff.ts";
 
@@ -303,10 +303,7 @@ export class StratumConnection {
       share = validateShare(this.shareContext, req.params);
     } catch (err) {
       if (!(err instanceof StratumError)) throw err;
-      this.rejected++;
-      const reason = rejectReason(err.code);
-      this.ctx.stats.shareRejected(reason);
-      this.ctx.observer.shareRejected(this.ctx.portLabel, this.ctx.port.mode, this.login, reason, now);
+      this.refused(rejectReason(err.code), now);
       this.send(errorLine(req.id, err));
       return this.countInvalid();
     }
@@ -352,10 +349,18 @@ export class StratumConnection {
 
   /** Dead work during a node outage: refused, but not the miner's fault, so it never counts towards a ban. */
   private refuseStale(id: RequestId): void {
-    this.rejected++;
-    this.ctx.stats.shareRejected("job-not-found");
-    this.ctx.observer.shareRejected(this.ctx.portLabel, this.ctx.port.mode, this.login, "stale", Date.now());
+    this.refused("job-not-found", Date.now(), "stale");
     this.send(errorLine(id, errors.staleJob()));
+  }
+
+  /** Counts a refused share; a logged-in worker's also goes to its share history. */
+  /** `observed` names the reason for metrics, which tell stale work apart from an unknown job. */
+  private refused(reason: RejectReason, now: number, observed: ObservedReject = reason): void {
+    this.rejected++;
+    this.ctx.stats.shareRejected(reason);
+    this.ctx.observer.shareRejected(this.ctx.portLabel, this.ctx.port.mode, this.login, observed, now);
+    const login = this.login;
+    if (login) this.ctx.sink.recordReject({ address: login.address, worker: login.worker, mode: this.ctx.port.mode, reason, timestamp: now });
   }
 
   /** False when the connection was closed for sending too many submits. */

@@ -38,6 +38,8 @@ export interface Stratum {
   bannedIps(): number;
   stop(): Promise<void>;
   stats(): StratumStats;
+  /** False once the pool's template has not been renewed for stratum.staleJobSeconds (true without PPLNS ports). */
+  templatesFresh(): boolean;
 }
 
 /** Written into every coinbase after the node's version, so blocks can be attributed to the pool software. */
@@ -59,7 +61,7 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   // PPLNS miners all mine the pool's template: keep it followed even while no miner is connected.
   const poolAddress = config.treasury.address;
   const followsPool = s.ports.some((p) => p.mode === "pplns");
-  if (followsPool) hub.acquire(poolAddress, false);
+  const poolFollower = followsPool ? hub.acquire(poolAddress, false) : null;
 
   const extranonces = new ExtranonceAllocator(s.extranonceSize);
   const counters = new StatsCounters(Date.now());
@@ -126,6 +128,7 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
       connections.clear();
       await hub.stop();
     },
+    templatesFresh: () => !poolFollower || (poolFollower.latest !== null && !poolFollower.isStale()),
     stats(): StratumStats {
       const now = Date.now();
       const workers = new Map<string, WorkerStats>();

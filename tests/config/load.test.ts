@@ -65,7 +65,7 @@ describe("config loading", () => {
 
   test("API_HOST sets the API listen address (a container must listen beyond its loopback)", () => {
     const config = load({ api: { port: 9000 } }, { API_HOST: "0.0.0.0" });
-    expect(config.api).toEqual({ host: "0.0.0.0", port: 9000 });
+    expect(config.api).toMatchObject({ host: "0.0.0.0", port: 9000 });
     expect(load({}, {}).api.host).toBe("127.0.0.1");
   });
 

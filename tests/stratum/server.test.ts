@@ -161,6 +161,10 @@ describe("error replies; the connection stays usable", () => {
     // Another connection's extranonce in a full nonce: refused before it can count as anyone's share.
     const foreign = (BigInt("0x" + extranonce) ^ 1n).toString(16).padStart(4, "0") + nonceHex(good).slice(4);
     expect((await c.reply(c.send("mining.submit", [user, job.jobId, foreign]))).error[0]).toBe(20);
+    // Every refusal reaches the sink for share history, under the logged-in worker.
+    const refused = pool.sink.rejects.filter((r) => r.address === minerAddress(4));
+    expect(refused.map((r) => r.reason)).toEqual(["job-not-found", "malformed", "low-difficulty", "duplicate", "malformed"]);
+    expect(refused.every((r) => r.worker === "w1" && r.mode === "pplns")).toBe(true);
   });
 
   test("22 for the same share from another connection and another worker name", async () => {

@@ -1,0 +1,77 @@
+// Turns history slots into evenly spaced series points. A slot longer than the bucket (an hour row in a
+// 5-minute series) spreads its work evenly over the buckets it covers, so rolled-up history draws no spikes.
+
+import type { SlotRow } from "../db/apiQueries.ts";
+import { hashrate, iso } from "./format.ts";
+import type { SeriesRange } from "./params.ts";
+
+export interface Point {
+  time: string;
+  hashrate: number;
+}
+
+/** Work per bucket (share units) per key (a worker name, or "" for the total). */
+function bucketWork(rows: readonly SlotRow[], r: SeriesRange): Map<string, Float64Array> {
+  const step = r.bucketSeconds * 1000;
+  const n = (r.to - r.from) / step;
+  const out = new Map<string, Float64Array>();
+  for (const row of rows) {
+    let work = out.get(row.worker);
+    if (!work) out.set(row.worker, (work = new Float64Array(n)));
+    const start = Number(row.slot_ms);
+    const spanMs = row.span * 1000;
+    const w = Number(row.work);
+    if (spanMs <= step) {
+      const i = Math.floor((start - r.from) / step);
+      if (i >= 0 && i < n) work[i]! += w;
+    } else {
+      const parts = spanMs / step;
+      for (let k = 0; k < parts; k++) {
+        const i = Math.floor((start + k * step - r.from) / step);
+        if (i >= 0 && i < n) work[i]! += w / parts;
+      }
+    }
+  }
+  return out;
+}
+
+export function hashrateSeries(rows: readonly SlotRow[], r: SeriesRange, networkHashrate: number | null, now: number): Point[] {
+  const work = bucketWork(rows, r).get("") ?? new Float64Array((r.to - r.from) / (r.bucketSeconds * 1000));
+  return points(work, r, networkHashrate, now);
+}
+
+export function workerSeries(rows: readonly SlotRow[], r: SeriesRange, networkHashrate: number | null, now: number): Record<string, Point[]> {
+  const out: Record<string, Point[]> = {};
+  for (const [worker, work] of bucketWork(rows, r)) out[worker] = points(work, r, networkHashrate, now);
+  return out;
+}
+
+function points(work: Float64Array, r: SeriesRange, networkHashrate: number | null, now: number): Point[] {
+  const step = r.bucketSeconds * 1000;
+  return Array.from(work, (w, i) => {
+    const start = r.from + i * step;
+    // The bucket still being filled is divided by the time it has covered so far.
+    const seconds = Math.max(0, Math.min(step, now - start)) / 1000;
+    return { time: iso(start)!, hashrate: hashrate(w, seconds, networkHashrate) };
+  });
+}
+
+export const REJECT_REASONS = ["job_not_found", "duplicate", "low_difficulty", "malformed", "unauthorized"] as const;
+
+/** Accepted and refused share counts per bucket, by reason. */
+export function countSeries(rows: readonly SlotRow[], r: SeriesRange) {
+  const step = r.bucketSeconds * 1000;
+  const n = (r.to - r.from) / step;
+  const items = Array.from({ length: n }, (_, i) => ({
+    time: iso(r.from + i * step)!, accepted: 0, rejected: Object.fromEntries(REJECT_REASONS.map((k) => [k, 0])) as Record<string, number>,
+  }));
+  for (const row of rows) {
+    // Counts are whole: an hour row lands in the bucket holding its start.
+    const i = Math.floor((Number(row.slot_ms) - r.from) / step);
+    const item = items[i];
+    if (!item) continue;
+    item.accepted += Number(row.accepted);
+    for (const k of REJECT_REASONS) item.rejected[k]! += Number(row[`rejected_${k}` as keyof SlotRow]);
+  }
+  return items;
+}
