@@ -59,9 +59,13 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
 interface Sample { metric: Record<string, string>; value: [number, string] }
 
 test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equal the database's, the pushed group, and bounded labels", async () => {
+  // The scrape target listens first, on a port of its own: probed ports can collide once released.
+  let scrape: () => Promise<Response> = async () => new Response("", { status: 503 });
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => scrape() });
+  const metricsPort = server.port;
   const promPort = freePort();
-  const gatewayPort = freePort();
-  const metricsPort = freePort();
+  let gatewayPort = freePort();
+  while (gatewayPort === promPort || gatewayPort === metricsPort) gatewayPort = freePort();
   const promUrl = `http://127.0.0.1:${promPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 
@@ -96,7 +100,7 @@ test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equ
     db, node, config, log: silentLogger, spoolPath: join(tmp, "shares.spool"), pollMs: 200, onShareBatch: metrics.shareBatch,
   });
   metrics.attach({ db, backlog: accounting.backlog });
-  const server = Bun.serve({ hostname: "127.0.0.1", port: metricsPort, fetch: () => metrics.response() });
+  scrape = () => metrics.response();
   const miners: Miner[] = [];
   let stratum: Awaited<ReturnType<typeof startStratum>> | null = null;
   let pusher: ReturnType<typeof startPushing> | null = null;

@@ -1,8 +1,9 @@
 // A database with something in every table a backup must keep: shares, a credited PPLNS block with its window,
-// a solo block, balances, a paid batch, a pending batch with two attempts, a wallet setting. Built with the
+// a solo block, balances, a paid batch, a pending batch with two attempts, a wallet setting, share history. Built with the
 // pool's own repository functions, so it holds exactly what a running pool writes.
 
 import type { Database } from "../../src/db/index.ts";
+import { aggregatePoolMinutes } from "../../src/db/history.ts";
 import { updateBlockProgress } from "../../src/db/blocks.ts";
 import { insertAttempt, markAccepted, setPayoutThreshold, unpaidBalances, writeBatch } from "../../src/db/payments.ts";
 import { insertShares, type StoredShare } from "../../src/db/shares.ts";
@@ -47,6 +48,8 @@ export async function makeLedger(db: Database): Promise<void> {
   const b = wallet("kaspadev:b");
   const pending = await writeBatch(db, { chainStart: "cd".repeat(32), poolWallet: POOL_WALLET, attempt: attempt("bb", 3_000n, "cb:1"), items: [{ wallet: b.wallet, amount: b.total, workers: b.workers }] });
   await insertAttempt(db, pending, 1, attempt("bc", 6_000n, "cb:1"));
+  // The pool-wide minutes the API reads, summed from the shares' own history rows.
+  await aggregatePoolMinutes(db, T0 - 3_600_000, T0 + 60_000);
 }
 
 /** Every row of every table (as JSON text, sorted) and every sequence position: equal snapshots, equal databases. */

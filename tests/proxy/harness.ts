@@ -32,7 +32,7 @@ export function proxyConfig(proxy: ProxyInput, local: { difficulty: number } = {
   return configSchema.parse({
     ...defaults,
     stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, difficulty: local.difficulty, vardiff: false }], jobThrottleMs: 100 },
-    api: { host: "127.0.0.1", port: 0 },
+    api: { ...defaults.api, host: "127.0.0.1", port: 0 },
     proxy: { ...defaults.proxy, ...proxy },
   });
 }
