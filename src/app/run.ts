@@ -69,10 +69,13 @@ export async function runPool(opts: RunOptions): Promise<number> {
 
   try {
     if (opts.devnet) {
-      const port = Number(new URL(config.node.urls[0]!).port);
+      const url = new URL(config.node.urls[0]!);
       // Inside the pool the devnet's per-block lines would bury the pool's own; DEBUG=1 shows them.
-      const devnet = await startDevnet({ port, difficulty: opts.devnetDifficulty, maturity: config.treasury.coinbaseMaturity, log: quietInfo(log.child("devnet")) });
+      const devnet = await startDevnet({ port: Number(url.port), difficulty: opts.devnetDifficulty, maturity: config.treasury.coinbaseMaturity, log: quietInfo(log.child("devnet")) });
       stops.push(() => devnet.stop());
+      // Port 0 (or none) lets the devnet take any free port, with no probe-then-bind race: the pool goes there.
+      url.port = String(devnet.port);
+      config.node.urls[0] = url.href;
       log.info("devnet node started", { url: devnet.url });
     }
 
