@@ -176,10 +176,29 @@ describe.skipIf(!haveCompose)("docker-compose config", () => {
       expect(composeText).toContain(`\${${name}:-${value}}`);
     }
 
-    const read = new Set([...readFileSync("src/config/load.ts", "utf8").matchAll(/env\.([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!));
-    expect(read.size).toBeGreaterThan(3);
+    // Every variable the code reads (process.env.X, env.X, envBoolean(env, "X"), $X in backup/) is described:
+    // as an entry above, or in the closing list of what compose sets itself ("# - NAME: …").
+    const sources = [...new Bun.Glob("src/**/*.ts").scanSync("."), "index.ts"].map((f) => readFileSync(f, "utf8")).join("\n");
+    const read = new Set([...sources.matchAll(/\benv(?:\.([A-Z_][A-Z0-9_]*)|, "([A-Z_][A-Z0-9_]*)")/g)].map((m) => (m[1] ?? m[2])!));
+    expect(read.size).toBeGreaterThan(8);
+    const backupRead = [...new Bun.Glob("backup/*.sh").scanSync(".")].flatMap((f) => [...readFileSync(f, "utf8").matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!));
+    const described = new Set(example.flatMap((line) => line.match(/^# - ([A-Z_][A-Z0-9_]*): \S/)?.[1] ?? []));
+    for (const name of [...read, ...backupRead]) {
+      expect({ name, inExample: listed.has(name) || described.has(name) }).toEqual({ name, inExample: true });
+    }
+    for (const name of described.keys()) expect({ name, alsoAnEntry: listed.has(name) }).toEqual({ name, alsoAnEntry: false });
+
+    // What the pool and the payer read reaches them, but the tests' crash hook.
     const passed = new Set([...Object.keys(svc("kaspool-app").environment), ...Object.keys(svc("kaspool-payer").environment)]);
-    for (const name of read) expect({ name, passed: passed.has(name) }).toEqual({ name, passed: true });
+    for (const name of read) if (name !== "KASPOOL_PAYER_CRASH_AFTER") expect({ name, passed: passed.has(name) }).toEqual({ name, passed: true });
+    for (const name of new Set(backupRead)) expect({ name, passed: name in svc("kaspool-backup").environment }).toEqual({ name, passed: true });
+  });
+
+  test("the API trusts X-Forwarded-For only where nginx is its only way in, and nginx sets it, never appends", () => {
+    expect(svc("kaspool-app").environment.API_TRUST_PROXY).toBe("1");
+    expect(svc("kaspool-app").ports.map(String).join(" ")).not.toContain(String(API_PORT));
+    expect(nginxText).toMatch(/^\s*proxy_set_header X-Forwarded-For \$remote_addr;$/m);
+    expect(nginxText).not.toContain("$proxy_add_x_forwarded_for");
   });
 });
 
