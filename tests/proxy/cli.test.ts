@@ -1,8 +1,8 @@
 // `bun run index.ts proxy` as an operator runs it: stratum in front of an upstream, /status /health /metrics on
 // the API port, report lines in the log, a clean stop on SIGTERM. No node, no database.
 
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, afterEach, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaults } from "../../src/config/defaults.ts";
@@ -17,6 +17,8 @@ function freePort(): number {
   return port;
 }
 
+const dir = mkdtempSync(join(tmpdir(), "kaspool-proxy-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let upstream: ScriptedUpstream | null = null;
 let proc: ReturnType<typeof Bun.spawn> | null = null;
 afterEach(() => {
@@ -28,7 +30,7 @@ afterEach(() => {
 test("proxy mode from the command line: /health (200, then 503 without an upstream), /status, /metrics, report lines, SIGTERM", async () => {
   upstream = new ScriptedUpstream("a001", 2 ** -16).start();
   const [stratumPort, apiPort] = [freePort(), freePort()];
-  const file = join(mkdtempSync(join(tmpdir(), "kaspool-proxy-cli-")), "proxy.json");
+  const file = join(dir, `proxy-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify({
     stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: stratumPort, difficulty: 2 ** -20, vardiff: false }] },
     api: { host: "127.0.0.1", port: apiPort },

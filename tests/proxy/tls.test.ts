@@ -1,8 +1,8 @@
 // An upstream over TLS: the proxy (as an operator runs it) trusts the upstream's certificate through the
 // system's CA store, here extended with the test certificate by NODE_EXTRA_CA_CERTS, and mines through it.
 
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, afterEach, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaults } from "../../src/config/defaults.ts";
@@ -13,6 +13,8 @@ import { ScriptedUpstream } from "./scriptedUpstream.ts";
 const CERT = join(import.meta.dir, "fixtures/upstream-cert.pem");
 const KEY = join(import.meta.dir, "fixtures/upstream-key.pem");
 
+const dir = mkdtempSync(join(tmpdir(), "kaspool-proxy-tls-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let upstream: ScriptedUpstream | null = null;
 let proc: ReturnType<typeof Bun.spawn> | null = null;
 afterEach(() => {
@@ -31,7 +33,7 @@ function freePort(): number {
 async function proxyTo(tls: boolean, extraCa: boolean): Promise<number> {
   upstream = new ScriptedUpstream("a001", 2 ** -16, { cert: readFileSync(CERT, "utf8"), key: readFileSync(KEY, "utf8") }).start();
   const stratumPort = freePort();
-  const file = join(mkdtempSync(join(tmpdir(), "kaspool-proxy-tls-")), "proxy.json");
+  const file = join(dir, `proxy-${tls}-${extraCa}.json`);
   writeFileSync(file, JSON.stringify({
     stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: stratumPort, difficulty: 2 ** -20, vardiff: false }] },
     api: { host: "127.0.0.1", port: freePort() },
