@@ -57,7 +57,7 @@ async function startPool(file: string, env: Record<string, string | undefined>) 
 }
 
 test("index.ts --devnet mines with a CPU miner, keeps its shares and stops cleanly on SIGTERM", async () => {
-  const { pool, ports } = await startPool(configFile, { ...process.env, DATABASE_URL: "", DEBUG: "" });
+  const { pool, ports, output, drained } = await startPool(configFile, { ...process.env, DATABASE_URL: "", DEBUG: "" });
   expect(ports).toHaveLength(2);
 
   const miner = await startMiner({
@@ -72,8 +72,12 @@ test("index.ts --devnet mines with a CPU miner, keeps its shares and stops clean
 
   pool.kill("SIGTERM");
   expect(await pool.exited).toBe(0);
+  await drained;
   const stderr = await new Response(pool.stderr).text();
   expect(stderr).not.toContain("    at ");
+  // A clean stop warns of nothing (no "node connection lost" for the connection it closed) and says it stopped.
+  expect(stderr).not.toContain("WARN");
+  expect(output.join("").trimEnd().split("\n").at(-1)).toMatch(/INFO  \[kaspool\] stopped$/);
 
   const db = await openDatabase({ url: null, embeddedPath: join(dir, "db") });
   try {
