@@ -9,6 +9,7 @@ import { startProxy } from "../proxy/index.ts";
 import { proxyMetrics } from "../proxy/metrics.ts";
 import { reportLines } from "../proxy/status.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
+import { listenForStop } from "./stopSignal.ts";
 
 const log = createLogger("proxy");
 
@@ -28,10 +29,7 @@ export async function runProxy(opts: { configFile?: string; checkConfig: boolean
   }
   if (config.debug) process.env.DEBUG ??= "1";
   keepServingThroughBackgroundFailures(log);
-  const signal = new Promise<string>((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
+  const signals = listenForStop(log);
 
   let proxy;
   let server;
@@ -49,9 +47,10 @@ export async function runProxy(opts: { configFile?: string; checkConfig: boolean
     for (const [what, fields] of reportLines(proxy.status())) log.info(what, fields);
   }, config.proxy.reportMinutes * 60_000);
 
-  log.info("stopping", { signal: await signal });
+  log.info("stopping", { signal: await signals.received });
   clearInterval(report);
   server.stop(true);
   await proxy.stop();
+  log.info("stopped");
   return 0;
 }

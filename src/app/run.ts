@@ -20,6 +20,7 @@ import { startRetention } from "../shares/retention.ts";
 import { startStratum } from "../stratum/index.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
 import { statsFields } from "./statsLine.ts";
+import { listenForStop } from "./stopSignal.ts";
 
 const log = createLogger("kaspool");
 
@@ -48,19 +49,9 @@ export async function runPool(opts: RunOptions): Promise<number> {
   configureLogs({ format: config.log.format, debug: config.debug });
   keepServingThroughBackgroundFailures(log);
 
-  // Listen before starting anything, so a signal during start-up also stops cleanly.
-  let signalled: string | null = null;
+  // Before starting anything, so a signal during start-up also stops cleanly (within SHUTDOWN_BOUND_MS).
+  const signals = listenForStop(log);
   let stopStratum: () => Promise<void> = async () => {};
-  const signal = new Promise<string>((resolve) => {
-    // Later signals are ignored, not fatal: Ctrl-C reaches `bun run` and the pool both, and `bun run` passes it
-    // on, so one keypress can arrive twice. The stop is bounded anyway (SHUTDOWN_BOUND_MS).
-    const on = (name: string) => () => {
-      if (signalled) return log.debug("already stopping", { signal: name });
-      resolve((signalled = name));
-    };
-    process.on("SIGINT", on("SIGINT"));
-    process.on("SIGTERM", on("SIGTERM"));
-  });
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -86,8 +77,8 @@ export async function runPool(opts: RunOptions): Promise<number> {
     metrics.attach({ node });
     node.start();
     stops.push(() => node.close());
-    await Promise.race([waitUntilReady(node, config, () => signalled !== null), signal]);
-    if (signalled) {
+    await Promise.race([waitUntilReady(node, config, signals.stopping), signals.received]);
+    if (signals.stopping()) {
       await stopAll();
       log.info("stopped");
       return 0;
@@ -123,7 +114,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
     if (payerKey) {
       log.info("devnet demo: the payer runs in this process, signing with TREASURY_PRIVATE_KEY");
       const payer = await startPayerService({
-        db, node, config, signer: makeSigner(payerKey, config), log: log.child("payer"), stopped: () => signalled !== null,
+        db, node, config, signer: makeSigner(payerKey, config), log: log.child("payer"), stopped: signals.stopping,
       });
       if (payer) stops.push(() => payer.stop());
     }
@@ -150,7 +141,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
     return 1;
   }
 
-  log.info("stopping", { signal: await signal, boundSeconds: SHUTDOWN_BOUND_MS / 1000 });
+  log.info("stopping", { signal: await signals.received, boundSeconds: SHUTDOWN_BOUND_MS / 1000 });
   // Miners go first: no new connection or share while the rest stops. Then the payer finishes its cycle, the
   // recorder writes every share it acknowledged, and the database closes.
   const finished = await Promise.race([

@@ -194,6 +194,11 @@ describe.skipIf(!haveCompose)("docker-compose config", () => {
     for (const name of new Set(backupRead)) expect({ name, passed: name in svc("kaspool-backup").environment }).toEqual({ name, passed: true });
   });
 
+  test("containers log one JSON object per line unless .env says otherwise", () => {
+    for (const name of ["kaspool-app", "kaspool-payer"]) expect({ name, format: svc(name).environment.LOG_FORMAT }).toEqual({ name, format: "json" });
+    expect(composeText).toContain("LOG_FORMAT: ${LOG_FORMAT:-json}");
+  });
+
   test("the API trusts X-Forwarded-For only where nginx is its only way in, and nginx sets it, never appends", () => {
     expect(svc("kaspool-app").environment.API_TRUST_PROXY).toBe("1");
     expect(svc("kaspool-app").ports.map(String).join(" ")).not.toContain(String(API_PORT));
@@ -215,4 +220,18 @@ describe("nginx and Prometheus check their own files", () => {
     expect(r.stdout + r.stderr).toContain("SUCCESS");
     expect(r.status).toBe(0);
   });
+});
+
+test("the README's Running with Docker walks through .env, profiles, ports, TLS, backups and upgrades, and says what never ran", () => {
+  const readme = readFileSync("README.md", "utf8");
+  const section = readme.slice(readme.indexOf("## Running with Docker"), readme.indexOf("\n## ", readme.indexOf("## Running with Docker") + 1));
+  const steps = [...section.matchAll(/^\*\*\d+\. ([^*]+)\*\*/gm)].map((m) => m[1]!.replace(/\.$/, ""));
+  expect(steps).toEqual(["`.env`", "`config/config.json`", "Profiles", "Ports", "TLS", "Backups", "Upgrades"]);
+  expect(section).toContain("cp .env.example .env");
+  for (const profile of ["--profile devnet", "--profile node"]) expect(section).toContain(`docker compose ${profile} up -d`);
+  expect(section).toContain("**no image was built and no container ever ran**");
+  expect(section).toContain("Not verified:");
+  // Every service of the compose file is introduced.
+  const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+  for (const name of SERVICES) expect({ name, introduced: rows.some((r) => r.split("|")[1]!.includes(`\`${name}\``)) }).toEqual({ name, introduced: true });
 });
