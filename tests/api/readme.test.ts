@@ -5,7 +5,6 @@
 import { afterAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Metric } from "prom-client";
 import { createApi } from "../../src/api/app.ts";
 import { defaults } from "../../src/config/defaults.ts";
 import { configSchema } from "../../src/config/schema.ts";
@@ -27,6 +26,9 @@ function rows(text: string): string[][] {
     .map((l) => l.slice(1, -1).split(" | ").map((c) => c.trim())).slice(1);
 }
 
+/** What prom-client keeps on each metric object (its typings leave these out). */
+interface RegisteredMetric { name: string; labelNames: string[] }
+
 const ticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
 
 test("every registered metric is in README's Metrics table with its type and labels; the seed names in its prose", async () => {
@@ -41,13 +43,13 @@ test("every registered metric is in README's Metrics table with its type and lab
   const legacy = new Set(["miner_id", "wallet_address", "pool_address"]);
   let checked = 0;
   for (const registry of registries) {
-    for (const m of registry.getMetricsAsArray() as Array<Metric & { type?: string; labelNames?: string[] }>) {
-      const { name } = m as unknown as { name: string };
+    for (const m of registry.getMetricsAsArray() as unknown as RegisteredMetric[]) {
+      const { name } = m;
       if (/^kaspool_(process|nodejs)_/.test(name)) {
         expect(documented.has(`kaspool_${name.split("_")[1]}_*`)).toBe(true);
         continue;
       }
-      const labelNames = [...(m as unknown as { labelNames: string[] }).labelNames];
+      const labelNames = [...m.labelNames];
       if (!name.startsWith("kaspool_")) {
         // The seed's names, kept for its dashboards: listed in the "Seed names" paragraph with their labels.
         expect(text).toContain(`\`${name}`);
@@ -65,7 +67,7 @@ test("every registered metric is in README's Metrics table with its type and lab
   }
   expect(checked).toBeGreaterThan(35);
   // Nothing in the table the pool no longer registers.
-  const registered = new Set(registries.flatMap((r) => r.getMetricsAsArray().map((m) => (m as unknown as { name: string }).name)));
+  const registered = new Set(registries.flatMap((r) => (r.getMetricsAsArray() as unknown as RegisteredMetric[]).map((m) => m.name)));
   for (const name of documented.keys()) if (!name.endsWith("_*")) expect(`${name} ${registered.has(name)}`).toBe(`${name} true`);
 });
 
