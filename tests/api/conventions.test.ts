@@ -2,15 +2,14 @@
 // limits and cursors on every list, the 1000-point cap on every series, one-line 400s naming the parameter, and no
 // hashrate anywhere above the network's, even when the history holds more work than the network could do.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startApi, type ApiServer } from "../../src/api/server.ts";
+import { afterAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config/load.ts";
 import { DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
-import { openDatabase, type Database } from "../../src/db/database.ts";
 import { insertShares, type StoredShare } from "../../src/db/shares.ts";
 import type { BlockDagInfo } from "../../src/node/types.ts";
 import { aggregateOnce } from "../../src/shares/retention.ts";
 import { testBackends } from "../db/backends.ts";
+import { seededApi } from "./seededApi.ts";
 
 const backends = await testBackends("apiconv");
 afterAll(async () => {
@@ -28,33 +27,23 @@ const SERIES = ["/api/v1/pool/hashrate", `/api/v1/miners/${A}/hashrate`, `/api/v
 
 for (const backend of backends) {
   describe(backend.name, () => {
-    let db: Database;
-    let api: ApiServer;
-    let base: string;
+    const api = seededApi(backend, {
+      now: NOW, dag: DAG,
+      async seed(db) {
+        const shares: StoredShare[] = [];
+        let n = 0;
+        // Two workers, difficulty 1000 every 10 s for three hours (PPLNS and SOLO).
+        for (let t = NOW - 3 * 3_600_000; t < NOW; t += 10_000) {
+          for (const worker of ["a", "b"]) shares.push({ address: A, worker, mode: worker === "a" ? "pplns" : "solo", difficulty: 1000, jobId: "j", nonce: BigInt(++n), timestamp: t, run: "r" });
+        }
+        await insertShares(db, shares);
+        await aggregateOnce({ db, history: loadConfig({ env: {} }).history }, NOW);
+      },
+    });
     const get = async (path: string) => {
-      const res = await fetch(base + path);
+      const res = await fetch(api.base + path);
       return { status: res.status, type: res.headers.get("content-type") ?? "", body: (await res.json()) as any };
     };
-    beforeAll(async () => {
-      db = await openDatabase(backend);
-      const shares: StoredShare[] = [];
-      let n = 0;
-      // Two workers, difficulty 1000 every 10 s for three hours (PPLNS and SOLO).
-      for (let t = NOW - 3 * 3_600_000; t < NOW; t += 10_000) {
-        for (const worker of ["a", "b"]) shares.push({ address: A, worker, mode: worker === "a" ? "pplns" : "solo", difficulty: 1000, jobId: "j", nonce: BigInt(++n), timestamp: t, run: "r" });
-      }
-      await insertShares(db, shares);
-      await aggregateOnce({ db, history: loadConfig({ env: {} }).history }, NOW);
-      const config = loadConfig({ env: {} });
-      config.api.port = 0;
-      config.api.rateLimit = { requestsPerSecond: 1000, burst: 1000 };
-      api = startApi({ db, config, dagInfo: async () => DAG, clock: () => NOW });
-      base = `http://127.0.0.1:${api.port}`;
-    });
-    afterAll(async () => {
-      await api.stop();
-      await db.close();
-    });
 
     test("every seed route answers the same with a trailing slash", async () => {
       for (const path of ["/config", "/balance", `/balance/${A}`, "/total", `/total/${A}`, "/health"]) {
@@ -62,6 +51,12 @@ for (const backend of backends) {
         expect(`${path} ${plain.status}`).toBe(`${path} 200`);
         expect(slashed.body).toEqual(plain.body);
       }
+    });
+
+    test("CORS is off unless api.corsOrigins names an origin", async () => {
+      const res = await fetch(`${api.base}/health`, { headers: { origin: "https://elsewhere.example" } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("access-control-allow-origin")).toBeNull();
     });
 
     test("lists: limit 1 to 100, next_before or null, a foreign cursor refused", async () => {

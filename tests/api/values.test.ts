@@ -1,15 +1,13 @@
 // Hashrate figures the main API test checks only in part, against sums over the very shares stored, on both
 // backends: each worker's series point, each worker's 10 m / 1 h / 24 h figures, and the top miners.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startApi, type ApiServer } from "../../src/api/server.ts";
-import { loadConfig } from "../../src/config/load.ts";
+import { afterAll, describe, expect, test } from "bun:test";
 import { DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
-import { openDatabase, type Database } from "../../src/db/database.ts";
 import { insertShares, type StoredShare } from "../../src/db/shares.ts";
 import { encodeAddress } from "../../src/kaspa/address.ts";
 import type { BlockDagInfo } from "../../src/node/types.ts";
 import { testBackends } from "../db/backends.ts";
+import { seededApi } from "./seededApi.ts";
 
 const backends = await testBackends("apivalues");
 afterAll(async () => {
@@ -47,23 +45,8 @@ const since = (ms: number) => Math.floor((NOW - ms) / MIN) * MIN;
 
 for (const backend of backends) {
   describe(backend.name, () => {
-    let db: Database;
-    let api: ApiServer;
-    let base: string;
-    const get = async (path: string) => (await (await fetch(base + path)).json()) as any;
-    beforeAll(async () => {
-      db = await openDatabase(backend);
-      await insertShares(db, SHARES);
-      const config = loadConfig({ env: {} });
-      config.api.port = 0;
-      config.api.rateLimit = { requestsPerSecond: 1000, burst: 1000 };
-      api = startApi({ db, config, dagInfo: async () => DAG, clock: () => NOW });
-      base = `http://127.0.0.1:${api.port}`;
-    });
-    afterAll(async () => {
-      await api.stop();
-      await db.close();
-    });
+    const api = seededApi(backend, { now: NOW, dag: DAG, seed: async (db) => void (await insertShares(db, SHARES)) });
+    const get = async (path: string) => (await (await fetch(api.base + path)).json()) as any;
 
     test("a miner's series: every bucket of every worker is its shares' work over the bucket", async () => {
       const from = NOW - 120 * MIN;
