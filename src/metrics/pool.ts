@@ -94,7 +94,7 @@ export class PoolMetrics {
     addDatabaseGauges(this.registry, () => this.sources);
 
     this.httpRequests = c("http_requests_total", "API requests, by route pattern and status class.", ["route", "code"]);
-    this.httpSeconds = h("http_request_seconds", "API response time, by route pattern.", secondsBuckets, ["route"]);
+    this.httpSeconds = h("http_request_seconds", "API response time, by route pattern and status class.", secondsBuckets, ["route", "code"]);
 
     // Process figures (CPU, memory, event-loop lag: what a slow share reply shows first), as the seed pushed them.
     collectDefaultMetrics({ register: this.registry, prefix: "kaspool_" });
@@ -162,8 +162,9 @@ export class PoolMetrics {
 
   /** For the API: `route` is the route pattern (never the raw path, which would be an open set). */
   http(route: string, status: number, seconds: number): void {
-    this.httpRequests.inc({ route, code: `${Math.floor(status / 100)}xx` });
-    this.httpSeconds.observe({ route }, seconds);
+    const code = `${Math.floor(status / 100)}xx`;
+    this.httpRequests.inc({ route, code });
+    this.httpSeconds.observe({ route, code }, seconds);
   }
 
   private byMode(gauge: Gauge<"mode">, figure: (workers: WorkerStats[]) => number): void {
