@@ -51,7 +51,8 @@ test("index.ts --devnet with the key: mined blocks are credited and paid on chai
     for await (const chunk of pool.stdout) out += new TextDecoder().decode(chunk);
   })();
   await seen("pool running", 60_000);
-  expect(out).toContain("the payer runs in this process");
+  // The line after "pool running": waited for, not expected in the same read.
+  await seen("the payer runs in this process", 10_000);
   const port = Number(/stratum=(\d+)/.exec(out)![1]);
 
   const MINER = address(77);
@@ -72,7 +73,9 @@ test("index.ts --devnet with the key: mined blocks are credited and paid on chai
     if (i) await Bun.sleep(200);
     scraped = await (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text();
   }
-  expect(metric(scraped, "kaspool_treasury_spendable_sompi")).toBeGreaterThan(0);
+  // Present, but possibly 0: once every credit is paid the pool's fees may all have gone in network fees (seen:
+  // owed 0, spendable 0, immature 0, deficit 0). The reconciliation below checks the wallet against the ledger.
+  expect(metric(scraped, "kaspool_treasury_spendable_sompi")).toBeGreaterThanOrEqual(0);
   expect(metric(scraped, "kaspool_treasury_deficit_sompi")).toBe(0);
   expect(metric(scraped, "kaspool_paid_sompi_total")).toBeGreaterThanOrEqual(100_000_000);
 
