@@ -13,6 +13,11 @@ import { DEFAULT_URL } from "../db/backends.ts";
 const readme = readFileSync("README.md", "utf8");
 const shipped = JSON.parse(readFileSync("config/config.json", "utf8"));
 
+test("the README's first commands on a fresh machine: one runs the demo, one runs the tests", () => {
+  const first = /```sh\n([\s\S]*?)```/.exec(readme)![1]!.trim().split("\n");
+  expect(first).toEqual(["npm install -g bun && bun install && bun run demo", "bun test"]);
+});
+
 test("the README's miner and the demo's two miners mine to devnet wallets that are not the pool's", () => {
   const readmeMiner = /bun run miner -- --url stratum\+tcp:\/\/127\.0\.0\.1:5555 --user (\S+)\.(\w+)\n/.exec(readme)?.[1];
   expect(readmeMiner).toBeDefined();

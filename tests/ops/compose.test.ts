@@ -90,6 +90,13 @@ describe.skipIf(!haveCompose)("docker-compose config", () => {
     expect(readFileSync("backup/Dockerfile", "utf8")).toMatch(/^USER postgres$/m);
   });
 
+  test("kaspool-db keeps its data in the postgres_data volume and creates the schema from init.sql", () => {
+    const volumes: string[] = svc("kaspool-db").volumes;
+    expect(volumes).toContain("postgres_data:/var/lib/postgresql/data:rw");
+    expect(volumes).toContain(`${process.cwd()}/init.sql:/docker-entrypoint-initdb.d/init.sql:ro`);
+    expect(Object.keys(base!.doc!.volumes)).toContain("postgres_data");
+  });
+
   test("only kaspool-payer holds the treasury key", () => {
     const holders = SERVICES.filter((n) => "TREASURY_PRIVATE_KEY" in (svc(n).environment ?? {}));
     expect(holders).toEqual(["kaspool-payer"]);
