@@ -1,9 +1,9 @@
-// One miner connection: line framing, the subscribe → authorize → jobs → submit conversation, per-connection
-// difficulty, throttled job pushes. Sockets stay outside (server.ts); this class sees a Transport.
+// One miner connection of the pool: the subscribe → authorize → jobs → submit conversation with shares checked,
+// recorded and turned into blocks, per-connection difficulty. Framing, dispatch, the job throttle, timeouts and
+// output are LineConnection's, shared with the proxy's connections.
 
 import { stringifyJson } from "../common/json.ts";
-import type { Logger } from "../common/log.ts";
-import type { Config, StratumPortConfig } from "../config/types.ts";
+import type { StratumPortConfig } from "../config/types.ts";
 import { blockHash } from "../kaspa/header.ts";
 import type { BlockSubmitter } from "../node/blockSubmitter.ts";
 import { withNonce } from "../node/template.ts";
@@ -13,30 +13,17 @@ import type { Job } from "../templates/job.ts";
 import { ShareRatio } from "./bans.ts";
 import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
-import { HashrateMeter } from "./hashrate.ts";
-import { JobHistory } from "./jobHistory.ts";
-import { notifyLine } from "./notifyLines.ts";
+import { LineConnection, type LineContext, type Transport } from "./lineConnection.ts";
 import { parseLogin, requestedDifficulty, requestedPayoutLimit, type Login } from "./login.ts";
-import { classifyMiner, type MinerType } from "./minerType.ts";
-import {
-  errorLine, MalformedRequest, notificationLine, parseRequest, resultLine, setExtranonceParams,
-  subscribeResult, type RequestId, type StratumRequest,
-} from "./protocol.ts";
+import { errorLine, resultLine, setExtranonceParams, subscribeResult, type RequestId, type StratumRequest } from "./protocol.ts";
 import { ShareRateCap } from "./shareRate.ts";
 import { validateShare, type ShareContext, type ValidShare } from "./shareValidator.ts";
 import type { ObservedReject, StratumObserver } from "./observer.ts";
-import { HASHRATE_WINDOW_SECONDS, type StatsCounters } from "./stats.ts";
+import type { StatsCounters } from "./stats.ts";
 import { clampToNetwork, snapStartDifficulty, VardiffWindow } from "./vardiff.ts";
 
-export interface Transport {
-  write(text: string): void;
-  close(): void;
-}
-
 /** What every connection of one listener shares. */
-export interface ConnectionContext {
-  config: Config;
-  port: StratumPortConfig;
+export interface ConnectionContext extends LineContext {
   submitter: Pick<BlockSubmitter, "submit">;
   sink: ShareSink;
   hub: TemplateHub;
@@ -45,23 +32,11 @@ export interface ConnectionContext {
   observer: StratumObserver;
   /** The bound port as metrics label it (a configured port 0 becomes the OS's choice). */
   portLabel: string;
-  log: Logger;
   /** A connection whose invalid-share ratio earned a ban reports itself here. */
   onBanned(connection: StratumConnection): void;
 }
 
-const MAX_USER_AGENT = 128;
-const NEWLINE = 0x0a;
-const lineDecoder = new TextDecoder();
-
-export class StratumConnection {
-  private partial: Uint8Array | null = null;
-  private closed = false;
-  private lastActivity: number;
-  private readonly connectedAt: number;
-
-  private miner: MinerType;
-  private userAgent = "";
+export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   private extranonce: string | null = null;
   private login: Login | null = null;
   private follower: TemplateFollower | null = null;
@@ -72,33 +47,23 @@ export class StratumConnection {
   /** What the port, `d=` or vardiff asks for before the clamp to the network difficulty. */
   private wantedDifficulty = 0;
   private pendingDifficulty: number | null = null;
-  private readonly history: JobHistory;
   private vardiff: VardiffWindow | null = null;
   private lastVardiffCheck: number;
   private powerOfTwo = false;
 
-  private lastJobSentAt = 0;
-  private pendingJob: Job | null = null;
-  private throttleTimer: ReturnType<typeof setTimeout> | null = null;
-
   /** Kept in step with login, extranonce and miner type, so a share allocates no context. */
   private readonly shareContext: ShareContext;
-  readonly meter: HashrateMeter;
   private readonly ratio: ShareRatio;
   private readonly rateCap: ShareRateCap;
   accepted = 0;
   rejected = 0;
 
-  constructor(private readonly ctx: ConnectionContext, private readonly transport: Transport, readonly remoteAddress: string, now: number) {
-    this.lastActivity = now;
-    this.connectedAt = now;
+  constructor(ctx: ConnectionContext, transport: Transport, remoteAddress: string, now: number) {
+    super(ctx, transport, remoteAddress, now);
     this.lastVardiffCheck = now;
-    this.miner = classifyMiner("", ctx.port.encoding);
-    this.history = new JobHistory(ctx.config.stratum.templates.cacheSize);
     this.shareContext = {
       authorized: false, extranonce: "", searchJobs: false, history: this.history, lookup: (id) => this.follower?.job(id),
     };
-    this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
     this.ratio = new ShareRatio(ctx.config.stratum.ban);
     const { windowSeconds, overTarget } = ctx.config.stratum.shareRateCap;
     this.rateCap = new ShareRateCap(windowSeconds, overTarget, now);
@@ -108,84 +73,9 @@ export class StratumConnection {
     return this.login && { ...this.login, difficulty: this.difficulty, mode: this.ctx.port.mode };
   }
 
-  // ---- framing ----
-
-  /**
-   * Lines are cut from the bytes and only whole lines are decoded, with one decoder for every connection: a
-   * TextDecoder per connection cost ~0.9 KB of the idle footprint. A line split across reads waits in `partial`.
-   */
-  onData(chunk: Uint8Array): void {
-    if (this.closed) return;
-    this.lastActivity = Date.now();
-    const max = this.ctx.config.stratum.maxLineBytes;
-    let data = chunk;
-    if (this.partial) {
-      data = new Uint8Array(this.partial.length + chunk.length);
-      data.set(this.partial);
-      data.set(chunk, this.partial.length);
-      this.partial = null;
-    }
-    let start = 0;
-    let nl: number;
-    while ((nl = data.indexOf(NEWLINE, start)) >= 0) {
-      const line = lineDecoder.decode(data.subarray(start, nl)).trim();
-      const rawBytes = nl - start;
-      start = nl + 1;
-      if (rawBytes > max && Buffer.byteLength(line) > max) return this.refuseLongLine();
-      if (line) this.handleLine(line);
-      if (this.closed) return;
-    }
-    if (start === data.length) return;
-    if (data.length - start > max) return this.refuseLongLine();
-    // A copy: the read buffer is the runtime's and is reused.
-    this.partial = new Uint8Array(data.subarray(start));
-  }
-
-  private refuseLongLine(): void {
-    this.send(errorLine(null, errors.other("Line too long")));
-    this.close();
-  }
-
-  // ---- dispatch ----
-
-  handleLine(line: string): void {
-    let req: StratumRequest;
-    try {
-      req = parseRequest(line);
-    } catch (err) {
-      const e = err instanceof MalformedRequest ? err : new MalformedRequest("Malformed request");
-      this.send(errorLine(e.id, errors.other(e.message)));
-      return this.countInvalid();
-    }
-    try {
-      switch (req.method) {
-        case "mining.subscribe":
-          return this.subscribe(req);
-        case "mining.extranonce.subscribe":
-          return this.send(resultLine(req.id, true));
-        case "mining.authorize":
-          return this.authorize(req);
-        case "mining.submit":
-          return void this.submit(req).catch((err) => this.internalError(req.id, err));
-        default:
-          this.send(errorLine(req.id, errors.other(`Unknown method ${req.method.slice(0, 64)}`)));
-          return this.countInvalid();
-      }
-    } catch (err) {
-      this.internalError(req.id, err);
-    }
-  }
-
   /** A garbage line costs the pool as much as a bad share, so it weighs the same toward a ban. */
-  private countInvalid(): void {
+  protected override countInvalid(): void {
     if (this.ratio.record(false)) this.ctx.onBanned(this);
-  }
-
-  /** Any throw that is not a StratumError is our bug: log it, answer a plain code 20, keep the connection. */
-  private internalError(id: RequestId, err: unknown): void {
-    if (err instanceof StratumError) return this.send(errorLine(id, err));
-    this.ctx.log.error("stratum handler failed", { remote: this.remoteAddress, error: (err as Error)?.message ?? String(err) });
-    this.send(errorLine(id, errors.other("Internal error")));
   }
 
   // ---- subscribe / authorize ----
@@ -194,10 +84,9 @@ export class StratumConnection {
    * The extranonce waits for authorize, so sockets that never log in cannot use the space up. Only Bitmain's
    * subscribe result carries one (spec §3.2), and Bitmain always gets "" here (rusty bridge), so no reply changes.
    */
-  private subscribe(req: StratumRequest): void {
+  protected subscribe(req: StratumRequest): void {
     if (this.extranonce === null) {
-      this.userAgent = typeof req.params[0] === "string" ? req.params[0].slice(0, MAX_USER_AGENT) : "";
-      this.miner = classifyMiner(this.userAgent, this.ctx.port.encoding);
+      this.identify(req.params[0]);
       this.shareContext.searchJobs = this.miner.reportsWrongJobIds;
     }
     this.send(resultLine(req.id, subscribeResult(this.miner, this.extranonce ?? "")));
@@ -215,7 +104,7 @@ export class StratumConnection {
     return true;
   }
 
-  private authorize(req: StratumRequest): void {
+  protected authorize(req: StratumRequest): void {
     const login = parseLogin(req.params[0], this.ctx.config.network);
     if (this.login) {
       if (login.address !== this.login.address) throw errors.other("This connection is already authorized for another address");
@@ -260,21 +149,7 @@ export class StratumConnection {
 
   // ---- jobs ----
 
-  /** The newest job wins: one waiting behind the throttle is replaced, never queued. */
-  private offerJob(job: Job): void {
-    if (this.closed) return;
-    const wait = this.lastJobSentAt + this.ctx.config.stratum.jobThrottleMs - Date.now();
-    if (wait <= 0 && !this.throttleTimer) return this.sendJob(job);
-    this.pendingJob = job;
-    this.throttleTimer ??= setTimeout(() => {
-      this.throttleTimer = null;
-      const next = this.pendingJob;
-      this.pendingJob = null;
-      if (next && !this.closed) this.sendJob(next);
-    }, Math.max(wait, 0));
-  }
-
-  private sendJob(job: Job): void {
+  protected sendJob(job: Job): void {
     const now = Date.now();
     if (this.pendingDifficulty !== null) {
       this.wantedDifficulty = this.pendingDifficulty;
@@ -286,14 +161,12 @@ export class StratumConnection {
       this.vardiff?.restart(now);
       this.notify("mining.set_difficulty", [difficulty]);
     }
-    this.history.add(job.id, this.difficulty);
-    this.lastJobSentAt = now;
-    this.send(notifyLine(this.miner, job));
+    this.pushJob(job, this.difficulty, now);
   }
 
   // ---- shares ----
 
-  private async submit(req: StratumRequest): Promise<void> {
+  protected async submit(req: StratumRequest): Promise<void> {
     const now = Date.now();
     if (!this.capShareRate(now)) return;
     if (this.follower?.isStale()) return this.refuseStale(req.id);
@@ -415,18 +288,12 @@ export class StratumConnection {
 
   // ---- timers ----
 
-  /** Called about once a second by the server: handshake and idle timeouts, vardiff. */
-  tick(now: number): void {
-    if (this.closed) return;
-    // A socket that never logs in holds a per-IP slot and a buffer; talking does not buy it more time.
-    if (!this.login && now - this.connectedAt > this.ctx.config.stratum.handshakeTimeoutSeconds * 1000) {
-      this.ctx.log.debug("closing connection that did not authorize in time", { remote: this.remoteAddress });
-      return this.close();
-    }
-    if (now - this.lastActivity > this.ctx.config.stratum.idleTimeoutSeconds * 1000) {
-      this.ctx.log.debug("closing idle connection", { remote: this.remoteAddress });
-      return this.close();
-    }
+  protected get loggedIn(): boolean {
+    return this.login !== null;
+  }
+
+  /** Vardiff, once its interval has passed. */
+  protected periodic(now: number): void {
     const vd = this.ctx.port.vardiff;
     if (!vd || !this.vardiff || now - this.lastVardiffCheck < vd.intervalSeconds * 1000) return;
     this.lastVardiffCheck = now;
@@ -441,28 +308,9 @@ export class StratumConnection {
     if (next !== null) this.pendingDifficulty = next;
   }
 
-  // ---- output and teardown ----
+  // ---- teardown ----
 
-  private notify(method: string, params: unknown[]): void {
-    this.send(notificationLine(this.miner, method, params));
-  }
-
-  private send(line: string): void {
-    if (!this.closed) this.transport.write(line);
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.transport.close();
-    this.release();
-  }
-
-  /** Frees what the connection holds; safe to call more than once. */
-  release(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.throttleTimer) clearTimeout(this.throttleTimer);
-    this.throttleTimer = null;
+  protected releaseHeld(): void {
     this.stopJobs?.();
     if (this.follower) this.ctx.hub.release(this.follower.payAddress);
     this.follower = null;
