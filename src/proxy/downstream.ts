@@ -3,12 +3,12 @@
 // Until an upstream is ready the miner's requests wait, so a Bitmain subscribe result can carry its extranonce.
 // Framing, dispatch, the job throttle, timeouts and output are LineConnection's, as for the pool's miners.
 
+import { ConnectionDifficulty } from "../stratum/difficulty.ts";
 import { errors, rejectReason, StratumError, StratumErrorCode, type RejectReason } from "../stratum/errors.ts";
 import { LineConnection, type LineContext, type Transport } from "../stratum/lineConnection.ts";
 import { sanitizeWorker } from "../stratum/login.ts";
 import { errorLine, resultLine, setExtranonceParams, subscribeResult, type RequestId, type StratumRequest } from "../stratum/protocol.ts";
 import type { ProxyJob } from "./jobs.ts";
-import { LocalDifficulty } from "./localDifficulty.ts";
 import { NonceSpace } from "./nonceSpace.ts";
 import { checkShare, type ShareCheckContext } from "./shareCheck.ts";
 import type { Verdict } from "./upstream.ts";
@@ -30,7 +30,8 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
   private local: string | null = null;
   private extranonce = "";
   private waiting: string[] | null = [];
-  private readonly difficulty: LocalDifficulty;
+  /** The port's difficulty and vardiff as on the pool, clamped to the upstream's difficulty instead of the network's. */
+  private readonly difficulty: ConnectionDifficulty;
   private readonly shareCtx: ShareCheckContext;
   private lastJob: ProxyJob | null = null;
   readonly counts = { accepted: 0, forwarded: 0, upstreamAccepted: 0, rejected: {} as Partial<Record<RejectReason | "upstream", number>> };
@@ -39,7 +40,7 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
 
   constructor(ctx: ProxyHub, transport: Transport, remoteAddress: string, now: number) {
     super(ctx, transport, remoteAddress, now);
-    this.difficulty = new LocalDifficulty(ctx.port, now);
+    this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.shareCtx = { history: this.history, lookup: (id) => ctx.lookup(id), local: "", searchJobs: false };
   }
 

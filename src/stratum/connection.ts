@@ -12,15 +12,15 @@ import type { TemplateFollower, TemplateHub } from "../templates/index.ts";
 import type { Job } from "../templates/job.ts";
 import { ShareRatio } from "./bans.ts";
 import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
+import { ConnectionDifficulty } from "./difficulty.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
 import { LineConnection, type LineContext, type Transport } from "./lineConnection.ts";
-import { parseLogin, requestedDifficulty, requestedPayoutLimit, type Login } from "./login.ts";
+import { parseLogin, requestedPayoutLimit, type Login } from "./login.ts";
 import { errorLine, resultLine, setExtranonceParams, subscribeResult, type RequestId, type StratumRequest } from "./protocol.ts";
 import { ShareRateCap } from "./shareRate.ts";
 import { validateShare, type ShareContext, type ValidShare } from "./shareValidator.ts";
 import type { ObservedReject, StratumObserver } from "./observer.ts";
 import type { StatsCounters } from "./stats.ts";
-import { clampToNetwork, snapStartDifficulty, VardiffWindow } from "./vardiff.ts";
 
 /** What every connection of one listener shares. */
 export interface ConnectionContext extends LineContext {
@@ -42,14 +42,7 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   private follower: TemplateFollower | null = null;
   private stopJobs: (() => void) | null = null;
 
-  /** In force: what the miner was last told, never above the network difficulty of the last job sent. */
-  private difficulty = 0;
-  /** What the port, `d=` or vardiff asks for before the clamp to the network difficulty. */
-  private wantedDifficulty = 0;
-  private pendingDifficulty: number | null = null;
-  private vardiff: VardiffWindow | null = null;
-  private lastVardiffCheck: number;
-  private powerOfTwo = false;
+  private readonly difficulty: ConnectionDifficulty;
 
   /** Kept in step with login, extranonce and miner type, so a share allocates no context. */
   private readonly shareContext: ShareContext;
@@ -60,7 +53,7 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
 
   constructor(ctx: ConnectionContext, transport: Transport, remoteAddress: string, now: number) {
     super(ctx, transport, remoteAddress, now);
-    this.lastVardiffCheck = now;
+    this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.shareContext = {
       authorized: false, extranonce: "", searchJobs: false, history: this.history, lookup: (id) => this.follower?.job(id),
     };
@@ -70,7 +63,7 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   }
 
   get worker(): (Login & { difficulty: number; mode: StratumPortConfig["mode"] }) | null {
-    return this.login && { ...this.login, difficulty: this.difficulty, mode: this.ctx.port.mode };
+    return this.login && { ...this.login, difficulty: this.difficulty.current, mode: this.ctx.port.mode };
   }
 
   /** A garbage line costs the pool as much as a bad share, so it weighs the same toward a ban. */
@@ -119,16 +112,13 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     }
     this.login = login;
     this.shareContext.authorized = true;
-    this.wantedDifficulty = this.startDifficulty(req.params[1]);
     const latest = this.follower.latest;
-    // Clamped now, so the first job needs no second set_difficulty.
-    this.difficulty = latest ? clampToNetwork(this.wantedDifficulty, latest.networkDifficulty, this.powerOfTwo) : this.wantedDifficulty;
-    this.vardiff = this.ctx.port.vardiff ? new VardiffWindow(Date.now()) : null;
+    const difficulty = this.difficulty.start(this.miner, req.params[1], latest ? latest.networkDifficulty : null, Date.now());
 
     // IceRiver needs exactly this order: reply, extranonce, difficulty, job (spec §3.1).
     this.send(resultLine(req.id, true));
     if (this.extranonce) this.notify("mining.set_extranonce", setExtranonceParams(this.miner, this.extranonce));
-    this.notify("mining.set_difficulty", [this.difficulty]);
+    this.notify("mining.set_difficulty", [difficulty]);
     this.stopJobs = this.follower.onJob((job) => this.offerJob(job));
     if (latest) this.sendJob(latest);
     const payoutLimit = requestedPayoutLimit(req.params[1]);
@@ -139,29 +129,13 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     this.ctx.log.debug("miner authorized", { remote: this.remoteAddress, agent: this.userAgent, address: login.address, worker: login.worker });
   }
 
-  private startDifficulty(password: unknown): number {
-    const { port } = this.ctx;
-    if (!port.vardiff) return port.difficulty;
-    this.powerOfTwo = port.vardiff.powerOfTwo === "auto" ? this.miner.asic : port.vardiff.powerOfTwo;
-    const wanted = requestedDifficulty(password) ?? port.difficulty;
-    return snapStartDifficulty(wanted, this.powerOfTwo, port.vardiff.minDifficulty, port.vardiff.maxDifficulty);
-  }
-
   // ---- jobs ----
 
   protected sendJob(job: Job): void {
     const now = Date.now();
-    if (this.pendingDifficulty !== null) {
-      this.wantedDifficulty = this.pendingDifficulty;
-      this.pendingDifficulty = null;
-    }
-    const difficulty = clampToNetwork(this.wantedDifficulty, job.networkDifficulty, this.powerOfTwo);
-    if (difficulty !== this.difficulty) {
-      this.difficulty = difficulty;
-      this.vardiff?.restart(now);
-      this.notify("mining.set_difficulty", [difficulty]);
-    }
-    this.pushJob(job, this.difficulty, now);
+    const changed = this.difficulty.forJob(job.networkDifficulty, now);
+    if (changed !== null) this.notify("mining.set_difficulty", [changed]);
+    this.pushJob(job, this.difficulty.current, now);
   }
 
   // ---- shares ----
@@ -215,7 +189,7 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     this.meter.add(share.sent.difficulty, done);
     this.ctx.stats.shareAccepted(share.sent.difficulty, done);
     this.ctx.observer.shareAccepted(this.ctx.portLabel, this.ctx.port.mode, login, share.sent.difficulty, validationSeconds, done);
-    this.vardiff?.recordShare();
+    this.difficulty.share();
     this.send(resultLine(req.id, true));
     if (this.ratio.record(true)) this.ctx.onBanned(this);
   }
@@ -250,15 +224,11 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     }
     const latest = this.follower?.latest;
     if (!latest) return true;
-    const current = this.pendingDifficulty ?? this.difficulty;
-    let next = current * verdict.raiseBy;
-    if (this.powerOfTwo) next = 2 ** Math.ceil(Math.log2(next));
-    if (vd) next = Math.min(next, vd.maxDifficulty);
+    const next = this.difficulty.raise(verdict.raiseBy);
     // Already at the port's maximum: nothing to raise; if the flood goes on, the next window closes it.
-    if (next <= current) return true;
+    if (next === null) return true;
     this.ctx.log.info("share rate far above target, raising difficulty", { remote: this.remoteAddress, difficulty: next });
     // Told at once, with the newest job again so the miner need not wait for the next template to use it.
-    this.pendingDifficulty = next;
     this.sendJob(latest);
     return true;
   }
@@ -292,20 +262,8 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     return this.login !== null;
   }
 
-  /** Vardiff, once its interval has passed. */
   protected periodic(now: number): void {
-    const vd = this.ctx.port.vardiff;
-    if (!vd || !this.vardiff || now - this.lastVardiffCheck < vd.intervalSeconds * 1000) return;
-    this.lastVardiffCheck = now;
-    const next = this.vardiff.check(now, {
-      difficulty: this.pendingDifficulty ?? this.difficulty,
-      targetSharesPerMinute: vd.targetSharesPerMinute,
-      minDifficulty: vd.minDifficulty,
-      maxDifficulty: vd.maxDifficulty,
-      powerOfTwo: this.powerOfTwo,
-    });
-    // Applies from the next job on; jobs already sent keep the difficulty they were sent with.
-    if (next !== null) this.pendingDifficulty = next;
+    this.difficulty.tick(now);
   }
 
   // ---- teardown ----
