@@ -37,7 +37,7 @@ export class PoolMetrics {
   private readonly reconnects; private readonly netHashrate; private readonly netDifficulty; private readonly netDaa;
   private readonly blocksFound; private readonly blocksSubmitted; private readonly validationSeconds;
   private readonly submitSeconds; private readonly commitSeconds; private readonly commitBatch;
-  private readonly httpMetrics;
+  private readonly httpRequests;
 
   constructor(private readonly config: MetricsConfig, private readonly clock: () => number = Date.now) {
     const m = config.metrics;
@@ -93,7 +93,7 @@ export class PoolMetrics {
     });
     addDatabaseGauges(this.registry, () => this.sources);
 
-    this.httpMetrics = new HttpMetrics(this.registry);
+    this.httpRequests = new HttpMetrics(this.registry);
     addProcessMetrics(this.registry);
     if (m.workerSeries) this.addWorkerGauges();
     if (m.legacyNames) addLegacyGauges(this.registry, config.treasury.address, () => this.legacyView());
@@ -155,7 +155,7 @@ export class PoolMetrics {
 
   /** For the API's httpMetrics middleware. */
   http(route: string, status: number, seconds: number): void {
-    this.httpMetrics.http(route, status, seconds);
+    this.httpRequests.http(route, status, seconds);
   }
 
   private byMode(gauge: Gauge<"mode">, figure: (workers: WorkerStats[]) => number): void {
