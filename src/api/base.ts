@@ -15,7 +15,7 @@ export interface BaseAppOptions {
   metrics?: () => Promise<Response>;
   /** Counts and times every request (src/metrics httpMetrics). */
   measure?: MiddlewareHandler;
-  /** Client IP of a request (Bun's server.requestIP); the socket address unless api.trustProxy. */
+  /** The socket's address of a request (Bun's server.requestIP); used unless api.trustProxy. */
   clientIp?: (req: Request) => string | null;
   log: Logger;
   now(): number;
@@ -63,9 +63,11 @@ function errorResponse(c: Context, err: ApiError): Response {
   return c.json({ error: { code: err.code, message: err.message } }, err.status);
 }
 
+/** Behind a trusted proxy, the last X-Forwarded-For address: the one that proxy saw. Earlier ones are whatever
+ * the client sent, and taking them would let it pick a fresh rate-limit bucket per request. */
 function clientIp(req: Request, trustProxy: boolean, socketIp: BaseAppOptions["clientIp"]): string {
   if (trustProxy) {
-    const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    const forwarded = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return socketIp?.(req) ?? "unknown";

@@ -28,7 +28,8 @@ async function main(): Promise<number> {
   // The devnet's chain lives in memory, so last run's blocks and balances would point at nothing: start afresh.
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const ports: DemoPorts = values["free-ports"] ? { node: freePort(), stratum: 0, api: freePort() } : { node: 18610, stratum: 5555, api: 8080 };
+  // The devnet and stratum bind any free port themselves (0); the API's is probed, since its URL is announced.
+  const ports: DemoPorts = values["free-ports"] ? { node: 0, stratum: 0, api: freePort() } : { node: 18610, stratum: 5555, api: 8080 };
   const configFile = join(dataDir, "config.json");
   writeFileSync(configFile, JSON.stringify(demoConfig(dataDir, ports), null, 2));
 

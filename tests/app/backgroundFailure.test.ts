@@ -17,13 +17,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
 /** Resolves once a fresh miner connection is sent a job. */
 async function getsAJob(port: number): Promise<boolean> {
   let got!: (v: boolean) => void;
@@ -44,7 +37,8 @@ async function getsAJob(port: number): Promise<boolean> {
 test("a background job that rejects or throws is logged and the pool keeps serving", async () => {
   const configFile = join(dir, "config.json");
   writeFileSync(configFile, JSON.stringify({
-    node: { urls: [`ws://127.0.0.1:${freePort()}`] },
+    // Port 0: the devnet binds a free port itself and the pool is pointed at it (no probe-then-bind race).
+    node: { urls: ["ws://127.0.0.1:0"] },
     stratum: { host: "127.0.0.1", ports: [{ port: 0, mode: "pplns", difficulty: 1 / 65536 }] },
     api: { port: 0 },
     treasury: { address: ADDRESS },

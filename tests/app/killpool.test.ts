@@ -30,20 +30,13 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A port the OS just handed out, so the pool's devnet does not collide with other tests' servers. */
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
 function writeConfig(dir: string): string {
   const file = join(dir, "config.json");
   writeFileSync(
     file,
     JSON.stringify({
-      node: { urls: [`ws://127.0.0.1:${freePort()}`] },
+      // Port 0: the devnet binds a free port itself and the pool is pointed at it (no probe-then-bind race).
+      node: { urls: ["ws://127.0.0.1:0"] },
       stratum: {
         host: "127.0.0.1",
         // No vardiff, no extranonce and one job per connection (a long job throttle): the nonces the test

@@ -27,13 +27,6 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
 /** One miner connection that submits nonces it found valid for its job and reports the pool's answers. */
 async function connectMiner(port: number) {
   const answers = new Map<number, (ok: boolean) => void>();
@@ -81,7 +74,8 @@ test.skipIf(!postgres)("the pool keeps serving while its spool retry fails, and 
 
   const configFile = join(tmp, "config.json");
   writeFileSync(configFile, JSON.stringify({
-    node: { urls: [`ws://127.0.0.1:${freePort()}`] },
+    // Port 0: the devnet binds a free port itself and the pool is pointed at it (no probe-then-bind race).
+    node: { urls: ["ws://127.0.0.1:0"] },
     stratum: {
       host: "127.0.0.1",
       ports: [{ port: 0, mode: "pplns", difficulty: SHARE_DIFFICULTY, vardiff: false, encoding: "words" }],

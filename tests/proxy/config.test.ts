@@ -1,7 +1,7 @@
 // Proxy keys: the schedule's clock and the checks --check-config makes, through the real CLI.
 
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "../../src/app/args.ts";
@@ -10,6 +10,7 @@ import { configSchema } from "../../src/config/schema.ts";
 import { checkProxy, localMinute, upstreamAt } from "../../src/proxy/schedule.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kaspool-proxy-cfg-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const up = (name: string, schedule: Array<{ from: string; to: string }> = [], url = "stratum+tcp://pool.example:5555") =>
   ({ name, url, user: "kaspadev:qq.farm", schedule });
 
