@@ -1,10 +1,12 @@
-// The HTTP API as a Hono app: the kaspool seed's /config, /balance, /total, health and readiness, /api/v1 and
-// server-sent events. GET only, per-IP rate limit, optional CORS, JSON errors, and no stack trace ever answered.
+// The HTTP API as a Hono app: the kaspool seed's /config, /balance, /total, health and readiness, /api/v1,
+// server-sent events and the dashboard. GET only, per-IP rate limit, optional CORS, JSON errors, and no stack
+// trace ever answered.
 
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { silentLogger, type Logger } from "../common/log.ts";
 import type { Config } from "../config/types.ts";
+import { dashboardRoutes } from "../dashboard/routes.ts";
 import type { Database } from "../db/database.ts";
 import type { BlockDagInfo } from "../node/types.ts";
 import type { StratumStats } from "../stratum/stats.ts";
@@ -63,6 +65,10 @@ export function createApi(opts: ApiOptions): { app: Hono; close(): void } {
     return c.json({ error: { code: "internal", message: "internal error" } }, 500);
   });
   app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `no such endpoint: ${c.req.path}`)));
+
+  // Before the limit: a page load fetches a dozen files from memory, which should not spend the API calls the
+  // page then makes. Other methods on these paths still reach the GET-only check below.
+  dashboardRoutes(app);
 
   if (api.corsOrigins.length) {
     app.use("*", cors({ origin: api.corsOrigins.includes("*") ? "*" : api.corsOrigins, allowMethods: ["GET"] }));
