@@ -43,7 +43,7 @@ export function hashrateChart(host) {
         series: [
           { value: (u, t) => (t === null ? "" : new Date(t * 1000).toISOString().slice(0, 16).replace("T", " ")) },
           ...lines.map(([label], i) => ({
-            label, stroke: COLORS[i % COLORS.length], width: 2, fill: lines.length === 1 ? "rgba(73,211,180,0.12)" : undefined,
+            label, stroke: COLORS[i % COLORS.length], width: 2, points: { show: false }, fill: lines.length === 1 ? "rgba(73,211,180,0.12)" : undefined,
             value: (u, v) => hashrate(v),
           })),
         ],
