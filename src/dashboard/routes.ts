@@ -1,6 +1,7 @@
-// The dashboard on the API's Hono app: its pages, scripts and styles read once at start and answered from memory,
-// the chart library's browser build from node_modules, and the shared hashrate formatter compiled for the browser
-// by Bun at start. Nothing for a user to build, nothing from a CDN (pools run behind firewalls).
+// The dashboard on the API's Hono app: its pages (a shared layout around each page's body), scripts and styles
+// read once at start and answered from memory, the chart library's browser build from node_modules, and the shared
+// hashrate formatter compiled for the browser by Bun at start. Nothing for a user to build, nothing from a CDN
+// (pools run behind firewalls).
 
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -35,18 +36,26 @@ function asset(name: string, body: string, cacheControl: string): Asset {
 const file = (url: URL | string) => readFileSync(url instanceof URL ? fileURLToPath(url) : url, "utf8");
 const nodeModule = (specifier: string) => file(fileURLToPath(import.meta.resolve(specifier)));
 
-/** Every file the dashboard serves, by URL path. */
+/** Each page: its title, its script and its body (pages/NAME.html) inside the shared layout.html. */
+const PAGES = {
+  pool: { title: "kaspool", script: "/assets/pool.js" },
+  miner: { title: "Miner · kaspool", script: "/assets/miner.js" },
+};
+
+/** Every file the dashboard serves, by URL path (pages as /pages/NAME). */
 export function dashboardAssets(): Map<string, Asset> {
   const assets = new Map<string, Asset>();
-  const pub = new URL("./public/", import.meta.url);
-  for (const name of readdirSync(pub)) {
-    if (name.endsWith(".html")) assets.set(`/${name}`, asset(name, file(new URL(name, pub)), OURS));
+  const here = (path: string) => new URL(path, import.meta.url);
+  const layout = file(here("./layout.html"));
+  for (const [name, p] of Object.entries(PAGES)) {
+    // A function replacement: a "$" in a page is text, not a replacement pattern.
+    const html = layout.replace("{{title}}", () => p.title).replace("{{script}}", () => p.script).replace("{{body}}", () => file(here(`./pages/${name}.html`)));
+    assets.set(`/pages/${name}`, asset(`${name}.html`, html, OURS));
   }
-  const dir = new URL("./assets/", pub);
-  for (const name of readdirSync(dir)) assets.set(`/assets/${name}`, asset(name, file(new URL(name, dir)), OURS));
+  for (const name of readdirSync(here("./assets/"))) assets.set(`/assets/${name}`, asset(name, file(here(`./assets/${name}`)), OURS));
   // One formatter for the pool's log, the CPU miner and the dashboard.
   const ts = new Bun.Transpiler({ loader: "ts", target: "browser" });
-  assets.set("/assets/hashrate.js", asset("hashrate.js", ts.transformSync(file(new URL("../common/hashrate.ts", import.meta.url))), OURS));
+  assets.set("/assets/hashrate.js", asset("hashrate.js", ts.transformSync(file(here("../common/hashrate.ts"))), OURS));
   assets.set("/assets/vendor/uPlot.iife.min.js", asset("uPlot.js", nodeModule("uplot/dist/uPlot.iife.min.js"), VENDOR));
   assets.set("/assets/vendor/uPlot.min.css", asset("uPlot.css", nodeModule("uplot/dist/uPlot.min.css"), VENDOR));
   return assets;
@@ -71,9 +80,10 @@ function serve(c: Context, a: Asset): Response {
  */
 export function dashboardRoutes(app: Hono): void {
   const assets = dashboardAssets();
-  const page = (name: string) => assets.get(name)!;
-  app.get("/", (c) => serve(c, page("/index.html")));
-  app.get("/miners/:address", (c) => serve(c, page("/miner.html")));
+  const pool = assets.get("/pages/pool")!;
+  const miner = assets.get("/pages/miner")!;
+  app.get("/", (c) => serve(c, pool));
+  app.get("/miners/:address", (c) => serve(c, miner));
   app.get("/assets/*", async (c, next) => {
     const a = assets.get(c.req.path);
     return a ? serve(c, a) : next();

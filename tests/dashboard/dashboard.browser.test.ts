@@ -45,12 +45,13 @@ async function settles(check: () => Promise<string[]>, ms = 20_000): Promise<voi
 }
 
 /** Every figure on the page: data-testid → [text, data-value]. */
-const figures = (page: Page) => page.evaluate(() => Object.fromEntries(
-  [...document.querySelectorAll<HTMLElement>("[data-testid][data-value]")].map((e) => [e.dataset.testid!, [e.textContent!, e.dataset.value!]])));
+const figures = (page: Page): Promise<Record<string, string[]>> => page.evaluate(() => Object.fromEntries(
+  [...(globalThis as any).document.querySelectorAll("[data-testid][data-value]")].map((e: any) => [e.dataset.testid, [e.textContent, e.dataset.value]])));
 
 /** The rows of a table body: one {field: [text, data-value]} per row. */
-const rows = (page: Page, tbody: string) => page.evaluate((sel) => [...document.querySelectorAll(`${sel} tr:not(.empty)`)].map((tr) =>
-  Object.fromEntries([...tr.querySelectorAll<HTMLElement>("td[data-field]")].map((td) => [td.dataset.field!, [td.textContent!, td.dataset.value!]]))), tbody);
+const rows = (page: Page, tbody: string): Promise<Record<string, string[]>[]> => page.evaluate((sel) =>
+  [...(globalThis as any).document.querySelectorAll(`${sel} tr:not(.empty)`)].map((tr: any) => Object.fromEntries(
+    [...tr.querySelectorAll("td[data-field]")].map((td: any) => [td.dataset.field, [td.textContent, td.dataset.value]]))), tbody);
 
 function compare(shown: Record<string, string[]>, expected: Record<string, [string | null, unknown]>): string[] {
   const out: string[] = [];
@@ -131,7 +132,7 @@ test.skipIf(!present && !required)("the dashboard shows the API's figures in chr
   const hour = page.waitForResponse((r) => r.url().includes("/api/v1/pool/hashrate?") && r.url().includes("bucket=1m"));
   await page.click("#ranges [data-range='1h']");
   await hour;
-  await page.waitForFunction(() => Number(document.getElementById("chart")!.dataset.points) >= 60);
+  await page.waitForFunction(() => Number((globalThis as any).document.getElementById("chart").dataset.points) >= 60);
 
   await settles(async () => {
     const p = answer("/api/v1/pool");

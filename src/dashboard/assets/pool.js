@@ -2,7 +2,7 @@
 // miners and how to connect. Refreshed every 15 s.
 
 import { get, minerPage } from "./api.js";
-import { hashrateChart, rangeButtons, rangeQuery } from "./chart.js";
+import { rangedChart } from "./chart.js";
 import { connectSection } from "./connect.js";
 import { badge, cell, el, figure, fillRows, showError } from "./dom.js";
 import * as f from "./format.js";
@@ -11,17 +11,11 @@ import { addressSearch } from "./search.js";
 const REFRESH_MS = 15_000;
 const $ = (id) => document.getElementById(id);
 
-addressSearch($("search"), $("search-error"));
-const chart = hashrateChart($("chart"));
-let range = rangeButtons($("ranges"), (r) => {
-  range = r;
-  void drawChart();
+addressSearch();
+const drawChart = rangedChart(async (query) => {
+  const s = await get(`/api/v1/pool/hashrate?${query}`);
+  return [s.items, [["Pool", (i) => i.hashrate]]];
 });
-
-async function drawChart() {
-  const s = await get(`/api/v1/pool/hashrate?${rangeQuery(range)}`);
-  chart.draw(s.items, [["Pool", (i) => i.hashrate]]);
-}
 
 function summary(p) {
   figure("pool-hashrate", f.hashrate(p.hashrate.total), p.hashrate.total);

@@ -2,7 +2,7 @@
 // status, payments, daily earnings and blocks; a designed empty state for an address with no history yet.
 
 import { ApiError, get, minerPath } from "./api.js";
-import { hashrateChart, rangeButtons, rangeQuery } from "./chart.js";
+import { rangedChart } from "./chart.js";
 import { connectSection } from "./connect.js";
 import { badge, cell, el, figure, fillRows, showError } from "./dom.js";
 import * as f from "./format.js";
@@ -16,17 +16,11 @@ const api = (rest) => get(minerPath(address, rest));
 
 document.title = `${f.shortAddress(address)} · kaspool`;
 figure("miner-address", address, address);
-addressSearch($("search"), $("search-error"));
-const chart = hashrateChart($("chart"));
-let range = rangeButtons($("ranges"), (r) => {
-  range = r;
-  void drawChart();
+addressSearch();
+const drawChart = rangedChart(async (query) => {
+  const s = await api(`/hashrate?${query}`);
+  return [s.items, s.workers.map((w) => [w, (i) => i.workers[w]])];
 });
-
-async function drawChart() {
-  const s = await api(`/hashrate?${rangeQuery(range)}`);
-  chart.draw(s.items, s.workers.map((w) => [w, (i) => i.workers[w]]));
-}
 
 function summary(m) {
   figure("balance", f.kas(m.balance), m.balance.sompi);

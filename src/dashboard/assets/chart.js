@@ -3,14 +3,14 @@
 
 import { hashrate } from "./format.js";
 
-export const RANGES = {
+const RANGES = {
   "1h": { seconds: 3600, bucket: "1m" },
   "24h": { seconds: 86400, bucket: "5m" },
   "7d": { seconds: 7 * 86400, bucket: "1h" },
 };
 
 /** `?from&bucket` for a range ending now. */
-export function rangeQuery(range) {
+function rangeQuery(range) {
   const r = RANGES[range];
   return `from=${Math.floor(Date.now() / 1000) - r.seconds}&bucket=${r.bucket}`;
 }
@@ -19,7 +19,7 @@ const COLORS = ["#49d3b4", "#6ea8fe", "#f7b955", "#e685b5", "#a98bfa", "#7bd389"
 const AXIS = { stroke: "#8b96a8", grid: { stroke: "#222b3a", width: 1 }, ticks: { stroke: "#222b3a", width: 1 } };
 
 /** A chart in `host` that redraws from API items; `lines` are [label, item → H/s] pairs. */
-export function hashrateChart(host) {
+function hashrateChart(host) {
   let plot = null;
   let labels = "";
   const height = () => Math.max(200, Math.min(300, Math.round(host.clientWidth * 0.35)));
@@ -52,16 +52,25 @@ export function hashrateChart(host) {
   };
 }
 
-/** Wires range buttons (`[data-range]` inside `group`) to `onPick(range)`; returns the initial range. */
-export function rangeButtons(group, onPick, initial = "24h") {
-  const pick = (range) => {
+/**
+ * The page's chart (#chart) with its 1 h / 24 h / 7 d buttons (#ranges): `load(query)` fetches the series for the
+ * chosen range and answers [items, lines]. Returns the redraw, for the page's refresh.
+ */
+export function rangedChart(load) {
+  const chart = hashrateChart(document.getElementById("chart"));
+  const group = document.getElementById("ranges");
+  let range = "24h";
+  const redraw = async () => chart.draw(...(await load(rangeQuery(range))));
+  const press = () => {
     for (const b of group.querySelectorAll("[data-range]")) b.setAttribute("aria-pressed", String(b.dataset.range === range));
-    onPick(range);
   };
   group.addEventListener("click", (e) => {
     const b = e.target.closest("[data-range]");
-    if (b) pick(b.dataset.range);
+    if (!b) return;
+    range = b.dataset.range;
+    press();
+    void redraw();
   });
-  for (const b of group.querySelectorAll("[data-range]")) b.setAttribute("aria-pressed", String(b.dataset.range === initial));
-  return initial;
+  press();
+  return redraw;
 }

@@ -4,7 +4,10 @@
 import { get, minerPage, minerPath } from "./api.js";
 import { showError } from "./dom.js";
 
-export function addressSearch(form, errorBox) {
+/** Wires the page's #search form and its #search-error box. */
+export function addressSearch() {
+  const form = document.getElementById("search");
+  const errorBox = document.getElementById("search-error");
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const address = form.elements.address.value.trim();
