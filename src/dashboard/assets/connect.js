@@ -49,7 +49,7 @@ export function connectSection(ports, threshold, address) {
   fill();
 
   return el("div", { class: "connect" },
-    ports.length ? table : el("p", { class: "muted" }, "This pool lists no stratum ports."),
+    ports.length ? el("div", { class: "scroll" }, table) : el("p", { class: "muted" }, "This pool lists no stratum ports."),
     el("ul", { class: "rules" },
       el("li", {}, "User: ", code("<address>.<worker>"), ", e.g. ", code(user), ". The ", code("kaspa:"), " prefix may be left out; the worker name tells your rigs apart."),
       el("li", {}, "Password: anything (", code("x"), "), optionally with ", code("d=<difficulty>"), " for a start difficulty and ",
