@@ -5,11 +5,10 @@
 
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Context, Hono } from "hono";
 
 /** Only this origin: no inline script or style, no other host for scripts, styles, images or API calls. */
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
   "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join("; ");
@@ -33,8 +32,8 @@ function asset(name: string, body: string, cacheControl: string): Asset {
   return { body, type, cacheControl, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
 }
 
-const file = (url: URL | string) => readFileSync(url instanceof URL ? fileURLToPath(url) : url, "utf8");
-const nodeModule = (specifier: string) => file(fileURLToPath(import.meta.resolve(specifier)));
+const file = (url: URL) => readFileSync(url, "utf8");
+const nodeModule = (specifier: string) => file(new URL(import.meta.resolve(specifier)));
 
 /** Each page: its title, its script and its body (pages/NAME.html) inside the shared layout.html. */
 const PAGES = {
@@ -43,7 +42,7 @@ const PAGES = {
 };
 
 /** Every file the dashboard serves, by URL path (pages as /pages/NAME). */
-export function dashboardAssets(): Map<string, Asset> {
+function dashboardAssets(): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   const here = (path: string) => new URL(path, import.meta.url);
   const layout = file(here("./layout.html"));
