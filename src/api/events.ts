@@ -10,6 +10,7 @@ import type { ApiContext } from "./app.ts";
 import { amountOf, iso } from "./format.ts";
 import type { NetworkFigures } from "./network.ts";
 import { ApiError } from "./params.ts";
+import { poolHashrate } from "./poolRoutes.ts";
 
 export interface ApiEvent {
   event: "block_found" | "block_status" | "payment" | "stats";
@@ -80,9 +81,11 @@ export class EventHub {
       if (this.ticks++ % STATS_EVERY === 0) {
         const s = this.o.stats?.();
         const net = await this.o.network();
+        const now = this.o.now();
+        // From the share history, as every API hashrate: the same figure /api/v1/pool shows.
+        const rates = await poolHashrate(db, now, net?.hashrate ?? null);
         this.emit({ event: "stats", data: {
-          time: iso(this.o.now()), hashrate: s ? Math.min(s.hashrate, net?.hashrate ?? Infinity) : null,
-          connected_workers: s ? s.workers.length : null, network_hashrate: net?.hashrate ?? null,
+          time: iso(now), hashrate: rates.total, connected_workers: s ? s.workers.length : null, network_hashrate: net?.hashrate ?? null,
         } });
       }
     } catch (err) {

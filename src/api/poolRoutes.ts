@@ -5,6 +5,7 @@ import {
   activeCounts, blockByHash, blockCounts, blocksPage, blockWindowSummary, paidTotal, paymentsPage, poolSlots,
   topMiners, workByMode, type BlockRow, type PaymentRow,
 } from "../db/apiQueries.ts";
+import type { Queryable } from "../db/database.ts";
 import type { ApiContext } from "./app.ts";
 import { amount, amountOf, hashrate, iso } from "./format.ts";
 import { refreshing } from "./cache.ts";
@@ -35,6 +36,17 @@ export function page<R, T>(rows: R[], n: number, item: (r: R) => T, cursor: (r: 
 
 export const blockCursor = (b: BlockRow) => `${b.found_ms}_${b.hash}`;
 
+/** The pool's hashrate over the last 10 minutes of history, by mode and in total, never above the network's. */
+export async function poolHashrate(db: Queryable, now: number, networkHashrate: number | null) {
+  // History is per minute: the window starts at the minute holding now - 10 min and is divided by what it covers.
+  const from = Math.floor((now - TEN_MINUTES) / 60_000) * 60_000;
+  const work = await workByMode(db, from);
+  const seconds = (now - from) / 1000;
+  const pplns = hashrate(work.pplns, seconds, networkHashrate);
+  const solo = hashrate(work.solo, seconds, networkHashrate);
+  return { total: Math.min(pplns + solo, networkHashrate ?? Infinity), pplns, solo };
+}
+
 /** Pool-wide counts scan every worker's last minutes: answered from a cache refreshed in the background. */
 const CACHE_MS = 10_000;
 
@@ -48,21 +60,15 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/v1/pool", async (c) => c.json(await summary("")));
   const poolSummary = async () => {
     const now = ctx.now();
-    // History is per minute: the window starts at the minute holding now - 10 min and is divided by what it covers.
-    const from = Math.floor((now - TEN_MINUTES) / 60_000) * 60_000;
-    const [net, work, active, blocks, paid, last] = await Promise.all([
-      ctx.network(), workByMode(db, from), activeCached(""), blockCounts(db), paidTotal(db, null),
-      blocksPage(db, { status: null, before: null, limit: 1 }),
+    const [net, active, blocks, paid, last] = await Promise.all([
+      ctx.network(), activeCached(""), blockCounts(db), paidTotal(db, null), blocksPage(db, { status: null, before: null, limit: 1 }),
     ]);
     const netRate = net?.hashrate ?? null;
-    const seconds = (now - from) / 1000;
-    const pplns = hashrate(work.pplns, seconds, netRate);
-    const solo = hashrate(work.solo, seconds, netRate);
-    const total = Math.min(pplns + solo, netRate ?? Infinity);
-    const share = netRate ? Math.min(1, total / netRate) : null;
+    const rates = await poolHashrate(db, now, netRate);
+    const share = netRate ? Math.min(1, rates.total / netRate) : null;
     return {
       as_of: iso(now),
-      hashrate: { total, pplns, solo, window_seconds: 600 },
+      hashrate: { ...rates, window_seconds: 600 },
       miners: active.miners, workers: active.workers,
       connected_workers: ctx.stats ? ctx.stats().workers.length : null,
       fee_percent: config.treasury.fee,

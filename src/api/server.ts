@@ -1,5 +1,7 @@
-// Serves the API on api.host:api.port with Bun.serve.
+// Serves an HTTP app on api.host:api.port with Bun.serve: the pool's API (startApi), or the proxy's.
 
+import type { Hono } from "hono";
+import type { Config } from "../config/types.ts";
 import { createApi, type ApiOptions } from "./app.ts";
 
 export interface ApiServer {
@@ -7,16 +9,21 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-export function startApi(opts: Omit<ApiOptions, "clientIp">): ApiServer {
+/** `build` gets the client IP of a request as Bun's server sees it, for the rate limit. */
+export function serveApi(api: Config["api"], build: (clientIp: (req: Request) => string | null) => { app: Hono; close?(): void }): ApiServer {
   let server: ReturnType<typeof Bun.serve> | null = null;
-  const api = createApi({ ...opts, clientIp: (req) => server?.requestIP(req)?.address ?? null });
+  const built = build((req) => server?.requestIP(req)?.address ?? null);
   // Server-sent event streams stay open: no idle timeout, the stream ends when the client goes.
-  server = Bun.serve({ hostname: opts.config.api.host, port: opts.config.api.port, fetch: api.app.fetch, idleTimeout: 0 });
+  server = Bun.serve({ hostname: api.host, port: api.port, fetch: built.app.fetch, idleTimeout: 0 });
   return {
     port: server.port!,
     async stop() {
-      api.close();
+      built.close?.();
       await server!.stop(true);
     },
   };
+}
+
+export function startApi(opts: Omit<ApiOptions, "clientIp">): ApiServer {
+  return serveApi(opts.config.api, (clientIp) => createApi({ ...opts, clientIp }));
 }

@@ -1,6 +1,7 @@
 // Runs proxy mode: stratum ports in front of proxy.upstreams, /status /health /metrics on the API port, a
 // report line every proxy.reportMinutes. No node, no database. Stops on SIGINT/SIGTERM.
 
+import { serveApi } from "../api/server.ts";
 import { createLogger } from "../common/log.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
@@ -37,8 +38,8 @@ export async function runProxy(opts: { configFile?: string; checkConfig: boolean
   let server;
   try {
     proxy = await startProxy({ config, log });
-    const app = proxyApi(() => proxy!.status(), proxyMetrics(() => proxy!.status()));
-    server = Bun.serve({ hostname: config.api.host, port: config.api.port, fetch: app.fetch });
+    const status = () => proxy!.status();
+    server = serveApi(config.api, (clientIp) => ({ app: proxyApi({ config, status, metrics: proxyMetrics(status), clientIp, log: log.child("api") }) }));
   } catch (e) {
     log.error("start-up failed", { error: e instanceof Error ? e.message : String(e) });
     await proxy?.stop();
@@ -51,7 +52,7 @@ export async function runProxy(opts: { configFile?: string; checkConfig: boolean
 
   log.info("stopping", { signal: await signal });
   clearInterval(report);
-  server.stop(true);
+  await server.stop();
   await proxy.stop();
   return 0;
 }

@@ -6,7 +6,7 @@ import { configureLogs, createLogger, quietInfo, redactUrl } from "../common/log
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { openDatabase } from "../db/index.ts";
-import { httpMetrics, PoolMetrics, startPushing } from "../metrics/index.ts";
+import { httpMetrics, PoolMetrics, startPushing, TreasuryMetrics } from "../metrics/index.ts";
 import { startDevnet } from "../devnet/index.ts";
 import { BlockSubmitter } from "../node/blockSubmitter.ts";
 import { NodeClient } from "../node/client.ts";
@@ -119,8 +119,11 @@ export async function runPool(opts: RunOptions): Promise<number> {
     log.info("pool running", { network: config.network, stratum: stratum.ports.join(","), pool: config.treasury.address });
     if (payerKey) {
       log.info("devnet demo: the payer runs in this process, signing with TREASURY_PRIVATE_KEY");
+      // The wallet's figures join /metrics from the first reconciliation on, so none reads 0 before the wallet does.
+      let treasury: TreasuryMetrics | null = null;
       const payer = await startPayerService({
         db, node, config, signer: makeSigner(payerKey, config), log: log.child("payer"), stopped: () => signalled !== null,
+        onReconciled: (r) => (treasury ??= new TreasuryMetrics(metrics.registry)).update(r),
       });
       if (payer) stops.push(() => payer.stop());
     }

@@ -15,7 +15,10 @@ interface Ledger {
 }
 
 const BLOCK_STATUSES = ["rejected", "confirming", "red", "orphaned", "matured", "credited"];
-const PAYMENT_STATUSES = ["intent", "broadcast", "confirmed", "failed"];
+/** A payout output ends confirmed or failed (its debit refunded): counts of these only grow. */
+const PAYMENT_OUTCOMES = ["confirmed", "failed"];
+/** On its way: written (intent) or sent (broadcast), not yet settled. */
+const PAYMENT_PENDING = ["intent", "broadcast"];
 /** Scrapes this close together share one read. */
 const READ_TTL_MS = 1_000;
 
@@ -71,13 +74,21 @@ export function addDatabaseGauges(
       this.inc(sompi(l.paid));
     },
   });
-  new Gauge({
-    name: "kaspool_payments_total", help: "Payout outputs by status (intent, broadcast, confirmed, failed).", labelNames: ["status"], registers,
+  new Counter({
+    name: "kaspool_payments_total", help: "Payout outputs settled, by outcome (confirmed, failed and refunded).", labelNames: ["status"], registers,
     async collect() {
       const l = await ledger();
       if (!l) return;
-      for (const status of PAYMENT_STATUSES) this.set({ status }, 0);
-      for (const p of l.payments) this.set({ status: p.status }, Number(p.n));
+      this.reset();
+      for (const status of PAYMENT_OUTCOMES) this.inc({ status }, Number(l.payments.find((p) => p.status === status)?.n ?? 0));
+    },
+  });
+  new Gauge({
+    name: "kaspool_payments_pending", help: "Payout outputs not yet settled, by status (intent, broadcast).", labelNames: ["status"], registers,
+    async collect() {
+      const l = await ledger();
+      if (!l) return;
+      for (const status of PAYMENT_PENDING) this.set({ status }, Number(l.payments.find((p) => p.status === status)?.n ?? 0));
     },
   });
 }

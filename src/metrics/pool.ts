@@ -1,13 +1,15 @@
 // Every kaspool_ metric in one registry. Events (shares, blocks, RPC replies) only bump counters and histograms;
 // gauges are read in collect() from figures the pool already keeps, so a scrape costs the share path nothing.
 
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Config } from "../config/types.ts";
 import { HASHES_PER_SHARE_UNIT } from "../kaspa/target.ts";
 import type { Mode, ObservedReject, StratumObserver, WorkerRef } from "../stratum/observer.ts";
 import type { StratumStats, WorkerStats } from "../stratum/stats.ts";
+import { HttpMetrics } from "./http.ts";
 import { addDatabaseGauges, type MetricsDatabase } from "./ledgerGauges.ts";
 import { addLegacyGauges } from "./legacy.ts";
+import { addProcessMetrics, METRIC_PREFIX, metricsResponse, secondsBuckets } from "./registry.ts";
 import { outcomeOf, WorkerSeries } from "./workers.ts";
 
 /** Blocks per second the network aims for (10 BPS on mainnet and testnet-10 since Crescendo, and on the devnet). */
@@ -24,8 +26,6 @@ export interface MetricsSources {
 
 export type MetricsConfig = Pick<Config, "metrics" | "treasury" | "stratum">;
 
-const secondsBuckets = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
-
 export class PoolMetrics {
   readonly registry = new Registry();
   readonly workers: WorkerSeries | null;
@@ -37,16 +37,16 @@ export class PoolMetrics {
   private readonly reconnects; private readonly netHashrate; private readonly netDifficulty; private readonly netDaa;
   private readonly blocksFound; private readonly blocksSubmitted; private readonly validationSeconds;
   private readonly submitSeconds; private readonly commitSeconds; private readonly commitBatch;
-  private readonly httpRequests; private readonly httpSeconds;
+  private readonly httpRequests;
 
   constructor(private readonly config: MetricsConfig, private readonly clock: () => number = Date.now) {
     const m = config.metrics;
     this.workers = m.workerSeries || m.legacyNames ? new WorkerSeries(m.maxWorkerSeries) : null;
     const r = [this.registry];
-    const c = <L extends string>(name: string, help: string, labelNames: L[] = []) => new Counter({ name: `kaspool_${name}`, help, labelNames, registers: r });
-    const h = <L extends string>(name: string, help: string, buckets: number[], labelNames: L[] = []) => new Histogram({ name: `kaspool_${name}`, help, buckets, labelNames, registers: r });
+    const c = <L extends string>(name: string, help: string, labelNames: L[] = []) => new Counter({ name: `${METRIC_PREFIX}${name}`, help, labelNames, registers: r });
+    const h = <L extends string>(name: string, help: string, buckets: number[], labelNames: L[] = []) => new Histogram({ name: `${METRIC_PREFIX}${name}`, help, buckets, labelNames, registers: r });
     const g = <L extends string>(name: string, help: string, labelNames: L[], collect?: (this: Gauge<L>) => void | Promise<void>) =>
-      new Gauge({ name: `kaspool_${name}`, help, labelNames, registers: r, collect });
+      new Gauge({ name: `${METRIC_PREFIX}${name}`, help, labelNames, registers: r, collect });
     const self = this;
 
     this.accepted = c("shares_accepted_total", "Shares accepted and made durable.", ["mode", "port"]);
@@ -93,11 +93,8 @@ export class PoolMetrics {
     });
     addDatabaseGauges(this.registry, () => this.sources);
 
-    this.httpRequests = c("http_requests_total", "API requests, by route pattern and status class.", ["route", "code"]);
-    this.httpSeconds = h("http_request_seconds", "API response time, by route pattern.", secondsBuckets, ["route"]);
-
-    // Process figures (CPU, memory, event-loop lag: what a slow share reply shows first), as the seed pushed them.
-    collectDefaultMetrics({ register: this.registry, prefix: "kaspool_" });
+    this.httpRequests = new HttpMetrics(this.registry);
+    addProcessMetrics(this.registry);
     if (m.workerSeries) this.addWorkerGauges();
     if (m.legacyNames) addLegacyGauges(this.registry, config.treasury.address, () => this.legacyView());
   }
@@ -107,13 +104,9 @@ export class PoolMetrics {
     this.sources = { ...this.sources, ...sources };
   }
 
-  /** The exposition text, for `/metrics`. A failing collector gives a 500 with one line, never a stack trace. */
-  async response(): Promise<Response> {
-    try {
-      return new Response(await this.registry.metrics(), { headers: { "content-type": this.registry.contentType } });
-    } catch {
-      return new Response("metrics unavailable\n", { status: 500, headers: { "content-type": "text/plain" } });
-    }
+  /** The exposition text, for `/metrics`. */
+  response(): Promise<Response> {
+    return metricsResponse(this.registry);
   }
 
   readonly stratum: StratumObserver = {
@@ -160,10 +153,9 @@ export class PoolMetrics {
     this.commitBatch.observe(records);
   };
 
-  /** For the API: `route` is the route pattern (never the raw path, which would be an open set). */
+  /** For the API's httpMetrics middleware. */
   http(route: string, status: number, seconds: number): void {
-    this.httpRequests.inc({ route, code: `${Math.floor(status / 100)}xx` });
-    this.httpSeconds.observe({ route }, seconds);
+    this.httpRequests.http(route, status, seconds);
   }
 
   private byMode(gauge: Gauge<"mode">, figure: (workers: WorkerStats[]) => number): void {
@@ -177,9 +169,9 @@ export class PoolMetrics {
     const workers = this.workers!;
     const each = (name: string, help: string, value: (w: ReturnType<WorkerSeries["live"]>[number], now: number) => number) =>
       new Gauge({
-        name: `kaspool_${name}`, help, labelNames, registers: [this.registry],
+        name: `${METRIC_PREFIX}${name}`, help, labelNames, registers: [this.registry],
         collect: () => {
-          const gauge = this.registry.getSingleMetric(`kaspool_${name}`) as Gauge<string>;
+          const gauge = this.registry.getSingleMetric(`${METRIC_PREFIX}${name}`) as Gauge<string>;
           gauge.reset();
           const now = this.clock();
           for (const w of workers.live(now)) gauge.set({ wallet: w.address, worker: w.worker, mode: w.mode }, value(w, now));

@@ -1,14 +1,14 @@
-// The pool wallet's figures. Only the payer process follows the wallet, and it serves no HTTP, so these live in a
-// registry of their own that the payer pushes (instance `<host>-payer`) after each payout cycle's reconciliation.
+// The pool wallet's figures. Only the payer follows the wallet. The payer process serves no HTTP, so there they
+// live in a registry of their own that it pushes (instance `<host>-payer`) after each payout cycle's
+// reconciliation; in the devnet demo, where the payer runs inside the pool, they join the pool's registry.
 
 import { Gauge, Registry } from "prom-client";
 import type { Reconciliation } from "../treasury/holdings.ts";
 
 export class TreasuryMetrics {
-  readonly registry = new Registry();
   private readonly gauges: Array<[Gauge, (r: Reconciliation) => bigint]>;
 
-  constructor() {
+  constructor(readonly registry = new Registry()) {
     // Names spelled out whole, so a search for a metric (the Grafana dashboard's test does one) finds it.
     const g = (name: string, help: string) => new Gauge({ name, help, registers: [this.registry] });
     this.gauges = [

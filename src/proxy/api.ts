@@ -1,12 +1,25 @@
-// The proxy's HTTP side on api.host:api.port: /status (the figures of src/proxy/status.ts), /health (200 while
-// miners have an upstream to work for, 503 otherwise) and /metrics. GET only; errors never carry a trace.
+// The proxy's HTTP side on api.host:api.port, on the API's base app (src/api/base.ts: GET only, per-IP rate limit,
+// JSON errors, /metrics): /status (the figures of src/proxy/status.ts) and /health (200 while miners have an
+// upstream to work for, 503 otherwise).
 
-import { Hono } from "hono";
-import type { Registry } from "prom-client";
+import type { Hono } from "hono";
+import { baseApp } from "../api/base.ts";
+import type { Logger } from "../common/log.ts";
+import type { Config } from "../config/types.ts";
+import type { ProxyMetrics } from "./metrics.ts";
 import type { ProxyStatus } from "./status.ts";
 
-export function proxyApi(status: () => ProxyStatus, registry: Registry): Hono {
-  const app = new Hono();
+export interface ProxyApiOptions {
+  config: Config;
+  status(): ProxyStatus;
+  metrics: ProxyMetrics;
+  clientIp?: (req: Request) => string | null;
+  log: Logger;
+}
+
+export function proxyApi(opts: ProxyApiOptions): Hono {
+  const { status, metrics } = opts;
+  const app = baseApp({ api: opts.config.api, metrics: metrics.response, measure: metrics.measure, clientIp: opts.clientIp, log: opts.log, now: Date.now });
   app.get("/status", (c) => c.json(status()));
   app.get("/health", (c) => {
     const s = status();
@@ -14,8 +27,5 @@ export function proxyApi(status: () => ProxyStatus, registry: Registry): Hono {
     const healthy = s.active !== null || s.miners === 0;
     return c.json({ status: healthy ? "ok" : "no-upstream", active: s.active, miners: s.miners }, healthy ? 200 : 503);
   });
-  app.get("/metrics", async (c) => c.body(await registry.metrics(), 200, { "content-type": registry.contentType }));
-  app.notFound((c) => c.json({ error: { code: "not_found", message: "Not found" } }, 404));
-  app.onError((_err, c) => c.json({ error: { code: "internal", message: "Internal error" } }, 500));
   return app;
 }

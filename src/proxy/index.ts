@@ -214,7 +214,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     return verdict;
   }
 
-  const hub: ProxyHub = {
+  const hub: Omit<ProxyHub, "port"> = {
     config, log, nonces,
     current: () => current,
     lookup: (id) => book.get(id),
@@ -224,7 +224,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
   const listeners: Array<ReturnType<typeof listenPort>> = [];
   try {
     for (const port of config.stratum.ports) {
-      listeners.push(listenPort(config.stratum.host, port, hub, {
+      listeners.push(listenPort(config.stratum.host, { ...hub, port }, {
         joined(conn) {
           miners.add(conn);
           evaluate();

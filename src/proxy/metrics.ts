@@ -1,69 +1,65 @@
-// kaspool_proxy_* metrics in a registry of the proxy's own, read from the status at scrape time. Labels come from
-// closed sets only: configured upstream names, breaker states, reject reasons (no worker labels: observability.md).
+// kaspool_proxy_* metrics, read from the status at scrape time, in a registry built as the pool's is
+// (src/metrics): the process figures and the API's request metrics beside them. Labels come from closed sets only:
+// configured upstream names, breaker states, reject reasons (no worker labels: observability.md).
 
+import type { MiddlewareHandler } from "hono";
 import { Counter, Gauge, Registry } from "prom-client";
-import type { ProxyStatus } from "./status.ts";
+import { addProcessMetrics, httpMetrics, HttpMetrics, METRIC_PREFIX, metricsResponse } from "../metrics/index.ts";
+import type { ProxyStatus, UpstreamStatus } from "./status.ts";
 
 const BREAKER_STATES = ["closed", "open", "half-open"] as const;
 
-export function proxyMetrics(status: () => ProxyStatus): Registry {
+export interface ProxyMetrics {
+  /** The exposition text, for `/metrics`. */
+  response(): Promise<Response>;
+  /** Counts and times every API request. */
+  measure: MiddlewareHandler;
+}
+
+/** Puts one upstream's figures into a metric: `put(labels, value)` once per series. */
+type Fill = (u: UpstreamStatus, put: (labels: Record<string, string>, value: number) => void) => void;
+
+export function proxyMetrics(status: () => ProxyStatus): ProxyMetrics {
   const registry = new Registry();
-  const read = status;
+  const name = (n: string) => `${METRIC_PREFIX}proxy_${n}`;
+  // Every series is rebuilt from the status at each scrape; counters are totals the proxy already keeps.
+  const gauge = (n: string, help: string, labelNames: string[], fill: Fill) => new Gauge({
+    name: name(n), help, labelNames, registers: [registry],
+    collect() {
+      this.reset();
+      for (const u of status().upstreams) fill(u, (labels, v) => this.set(labels, v));
+    },
+  });
+  const counter = (n: string, help: string, labelNames: string[], fill: Fill) => new Counter({
+    name: name(n), help, labelNames, registers: [registry],
+    collect() {
+      this.reset();
+      for (const u of status().upstreams) fill(u, (labels, v) => this.inc(labels, v));
+    },
+  });
 
   new Gauge({
-    name: "kaspool_proxy_miners", help: "Miners connected to the proxy", registers: [registry],
+    name: name("miners"), help: "Miners connected to the proxy", registers: [registry],
     collect() {
-      this.set(read().miners);
+      this.set(status().miners);
     },
   });
-  new Gauge({
-    name: "kaspool_proxy_upstream_active", help: "1 for the upstream the miners are on", labelNames: ["upstream"], registers: [registry],
-    collect() {
-      for (const u of read().upstreams) this.set({ upstream: u.name }, u.state === "active" ? 1 : 0);
-    },
+  gauge("upstream_active", "1 for the upstream the miners are on", ["upstream"], (u, put) => put({ upstream: u.name }, u.state === "active" ? 1 : 0));
+  gauge("upstream_breaker", "1 for the circuit breaker's state", ["upstream", "state"], (u, put) => {
+    for (const state of BREAKER_STATES) put({ upstream: u.name, state }, u.breaker === state ? 1 : 0);
   });
-  new Gauge({
-    name: "kaspool_proxy_upstream_breaker", help: "1 for the circuit breaker's state", labelNames: ["upstream", "state"], registers: [registry],
-    collect() {
-      for (const u of read().upstreams) for (const s of BREAKER_STATES) this.set({ upstream: u.name, state: s }, u.breaker === s ? 1 : 0);
-    },
+  counter("shares_accepted_total", "Shares forwarded and accepted upstream", ["upstream"], (u, put) => put({ upstream: u.name }, u.accepted));
+  counter("shares_rejected_total", "Shares forwarded and not accepted, by reason", ["upstream", "reason"], (u, put) => {
+    for (const [reason, n] of Object.entries(u.rejected)) put({ upstream: u.name, reason }, n);
   });
-  new Counter({
-    name: "kaspool_proxy_shares_accepted_total", help: "Shares forwarded and accepted upstream", labelNames: ["upstream"], registers: [registry],
-    collect() {
-      this.reset();
-      for (const u of read().upstreams) this.inc({ upstream: u.name }, u.accepted);
-    },
+  counter("upstream_failures_total", "Failed connects, authorizations, dropped sessions and reject storms", ["upstream"], (u, put) => put({ upstream: u.name }, u.failures));
+  gauge("upstream_latency_seconds", "Time from forwarding a share to the upstream's verdict", ["upstream", "quantile"], (u, put) => {
+    if (u.latencyMs.p50 !== null) put({ upstream: u.name, quantile: "0.5" }, u.latencyMs.p50 / 1000);
+    if (u.latencyMs.p99 !== null) put({ upstream: u.name, quantile: "0.99" }, u.latencyMs.p99 / 1000);
   });
-  new Counter({
-    name: "kaspool_proxy_shares_rejected_total", help: "Shares forwarded and not accepted, by reason", labelNames: ["upstream", "reason"], registers: [registry],
-    collect() {
-      this.reset();
-      for (const u of read().upstreams) for (const [reason, n] of Object.entries(u.rejected)) this.inc({ upstream: u.name, reason }, n);
-    },
-  });
-  new Counter({
-    name: "kaspool_proxy_upstream_failures_total", help: "Failed connects, authorizations, dropped sessions and reject storms", labelNames: ["upstream"], registers: [registry],
-    collect() {
-      this.reset();
-      for (const u of read().upstreams) this.inc({ upstream: u.name }, u.failures);
-    },
-  });
-  new Gauge({
-    name: "kaspool_proxy_upstream_latency_seconds", help: "Time from forwarding a share to the upstream's verdict", labelNames: ["upstream", "quantile"], registers: [registry],
-    collect() {
-      this.reset();
-      for (const u of read().upstreams) {
-        if (u.latencyMs.p50 !== null) this.set({ upstream: u.name, quantile: "0.5" }, u.latencyMs.p50 / 1000);
-        if (u.latencyMs.p99 !== null) this.set({ upstream: u.name, quantile: "0.99" }, u.latencyMs.p99 / 1000);
-      }
-    },
-  });
-  new Gauge({
-    name: "kaspool_proxy_upstream_hashrate_hashes_per_second", help: "Hashrate of the shares accepted upstream, last 10 minutes", labelNames: ["upstream"], registers: [registry],
-    collect() {
-      for (const u of read().upstreams) this.set({ upstream: u.name }, u.hashrate);
-    },
-  });
-  return registry;
+  gauge("upstream_hashrate_hashes_per_second", "Hashrate of the shares accepted upstream, last 10 minutes", ["upstream"], (u, put) => put({ upstream: u.name }, u.hashrate));
+
+  const http = new HttpMetrics(registry);
+  addProcessMetrics(registry);
+  return { response: () => metricsResponse(registry), measure: httpMetrics(http) };
 }

@@ -5,7 +5,7 @@
 import { errors } from "../stratum/errors.ts";
 import { resolveNonce } from "../stratum/extranonce.ts";
 import type { JobHistory, SentJob } from "../stratum/jobHistory.ts";
-import { JOB_SEARCH_DEPTH, MAX_ACCEPTED_PER_JOB } from "../stratum/shareValidator.ts";
+import { JOB_SEARCH_DEPTH, jobIdParam, MAX_ACCEPTED_PER_JOB, nonceParam } from "../stratum/shareValidator.ts";
 import type { ProxyJob } from "./jobs.ts";
 
 export interface ShareCheckContext {
@@ -25,12 +25,6 @@ export interface CheckedShare {
   forward: boolean;
 }
 
-function jobIdParam(value: unknown): string | null {
-  if (typeof value === "string" && value.length > 0 && value.length <= 32) return value;
-  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
-  return null;
-}
-
 function tryJob(ctx: ShareCheckContext, sent: SentJob, param: unknown): { job: ProxyJob; nonce: bigint; ok: boolean } | null {
   const job = ctx.lookup(sent.id);
   if (!job) return null;
@@ -39,7 +33,7 @@ function tryJob(ctx: ShareCheckContext, sent: SentJob, param: unknown): { job: P
 }
 
 export function checkShare(ctx: ShareCheckContext, params: unknown[]): CheckedShare {
-  const param = params.length >= 5 ? params[4] : params[2];
+  const param = nonceParam(params);
   const claimedId = jobIdParam(params[1]);
   let sent = claimedId === null ? undefined : ctx.history.get(claimedId);
   let found = sent ? tryJob(ctx, sent, param) : null;

@@ -72,7 +72,7 @@ export function buildStatus(s: StatusInput): ProxyStatus {
   for (const m of s.miners) {
     if (m.worker === null) continue;
     workers.push({
-      worker: m.worker, agent: m.agent, remote: m.remote, difficulty: m.currentDifficulty,
+      worker: m.worker, agent: m.userAgent, remote: m.remoteAddress, difficulty: m.currentDifficulty,
       accepted: m.counts.accepted, forwarded: m.counts.forwarded, upstreamAccepted: m.counts.upstreamAccepted,
       rejected: { ...m.counts.rejected }, spacingSeconds: m.counts.accepted > 1 ? m.spacingTotalMs / 1000 / (m.counts.accepted - 1) : null,
       hashrate: m.meter.rate(s.now),

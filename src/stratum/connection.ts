@@ -1,9 +1,9 @@
-// One miner connection: line framing, the subscribe → authorize → jobs → submit conversation, per-connection
-// difficulty, throttled job pushes. Sockets stay outside (server.ts); this class sees a Transport.
+// One miner connection of the pool: the subscribe → authorize → jobs → submit conversation with shares checked,
+// recorded and turned into blocks, per-connection difficulty. Framing, dispatch, the job throttle, timeouts and
+// output are LineConnection's, shared with the proxy's connections.
 
 import { stringifyJson } from "../common/json.ts";
-import type { Logger } from "../common/log.ts";
-import type { Config, StratumPortConfig } from "../config/types.ts";
+import type { StratumPortConfig } from "../config/types.ts";
 import { blockHash } from "../kaspa/header.ts";
 import type { BlockSubmitter } from "../node/blockSubmitter.ts";
 import { withNonce } from "../node/template.ts";
@@ -12,31 +12,18 @@ import type { TemplateFollower, TemplateHub } from "../templates/index.ts";
 import type { Job } from "../templates/job.ts";
 import { ShareRatio } from "./bans.ts";
 import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
+import { ConnectionDifficulty } from "./difficulty.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
-import { HashrateMeter } from "./hashrate.ts";
-import { JobHistory } from "./jobHistory.ts";
-import { notifyLine } from "./notifyLines.ts";
-import { parseLogin, requestedDifficulty, requestedPayoutLimit, type Login } from "./login.ts";
-import { classifyMiner, type MinerType } from "./minerType.ts";
-import {
-  errorLine, MalformedRequest, notificationLine, parseRequest, resultLine, setExtranonceParams,
-  subscribeResult, type RequestId, type StratumRequest,
-} from "./protocol.ts";
+import { LineConnection, type LineContext, type Transport } from "./lineConnection.ts";
+import { parseLogin, requestedPayoutLimit, type Login } from "./login.ts";
+import { errorLine, resultLine, setExtranonceParams, subscribeResult, type RequestId, type StratumRequest } from "./protocol.ts";
 import { ShareRateCap } from "./shareRate.ts";
 import { validateShare, type ShareContext, type ValidShare } from "./shareValidator.ts";
 import type { ObservedReject, StratumObserver } from "./observer.ts";
-import { HASHRATE_WINDOW_SECONDS, type StatsCounters } from "./stats.ts";
-import { clampToNetwork, snapStartDifficulty, VardiffWindow } from "./vardiff.ts";
-
-export interface Transport {
-  write(text: string): void;
-  close(): void;
-}
+import type { StatsCounters } from "./stats.ts";
 
 /** What every connection of one listener shares. */
-export interface ConnectionContext {
-  config: Config;
-  port: StratumPortConfig;
+export interface ConnectionContext extends LineContext {
   submitter: Pick<BlockSubmitter, "submit">;
   sink: ShareSink;
   hub: TemplateHub;
@@ -45,147 +32,43 @@ export interface ConnectionContext {
   observer: StratumObserver;
   /** The bound port as metrics label it (a configured port 0 becomes the OS's choice). */
   portLabel: string;
-  log: Logger;
   /** A connection whose invalid-share ratio earned a ban reports itself here. */
   onBanned(connection: StratumConnection): void;
 }
 
-const MAX_USER_AGENT = 128;
-const NEWLINE = 0x0a;
-const lineDecoder = new TextDecoder();
-
-export class StratumConnection {
-  private partial: Uint8Array | null = null;
-  private closed = false;
-  private lastActivity: number;
-  private readonly connectedAt: number;
-
-  private miner: MinerType;
-  private userAgent = "";
+export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   private extranonce: string | null = null;
   private login: Login | null = null;
   private follower: TemplateFollower | null = null;
   private stopJobs: (() => void) | null = null;
 
-  /** In force: what the miner was last told, never above the network difficulty of the last job sent. */
-  private difficulty = 0;
-  /** What the port, `d=` or vardiff asks for before the clamp to the network difficulty. */
-  private wantedDifficulty = 0;
-  private pendingDifficulty: number | null = null;
-  private readonly history: JobHistory;
-  private vardiff: VardiffWindow | null = null;
-  private lastVardiffCheck: number;
-  private powerOfTwo = false;
-
-  private lastJobSentAt = 0;
-  private pendingJob: Job | null = null;
-  private throttleTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly difficulty: ConnectionDifficulty;
 
   /** Kept in step with login, extranonce and miner type, so a share allocates no context. */
   private readonly shareContext: ShareContext;
-  readonly meter: HashrateMeter;
   private readonly ratio: ShareRatio;
   private readonly rateCap: ShareRateCap;
   accepted = 0;
   rejected = 0;
 
-  constructor(private readonly ctx: ConnectionContext, private readonly transport: Transport, readonly remoteAddress: string, now: number) {
-    this.lastActivity = now;
-    this.connectedAt = now;
-    this.lastVardiffCheck = now;
-    this.miner = classifyMiner("", ctx.port.encoding);
-    this.history = new JobHistory(ctx.config.stratum.templates.cacheSize);
+  constructor(ctx: ConnectionContext, transport: Transport, remoteAddress: string, now: number) {
+    super(ctx, transport, remoteAddress, now);
+    this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.shareContext = {
       authorized: false, extranonce: "", searchJobs: false, history: this.history, lookup: (id) => this.follower?.job(id),
     };
-    this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
     this.ratio = new ShareRatio(ctx.config.stratum.ban);
     const { windowSeconds, overTarget } = ctx.config.stratum.shareRateCap;
     this.rateCap = new ShareRateCap(windowSeconds, overTarget, now);
   }
 
   get worker(): (Login & { difficulty: number; mode: StratumPortConfig["mode"] }) | null {
-    return this.login && { ...this.login, difficulty: this.difficulty, mode: this.ctx.port.mode };
-  }
-
-  // ---- framing ----
-
-  /**
-   * Lines are cut from the bytes and only whole lines are decoded, with one decoder for every connection: a
-   * TextDecoder per connection cost ~0.9 KB of the idle footprint. A line split across reads waits in `partial`.
-   */
-  onData(chunk: Uint8Array): void {
-    if (this.closed) return;
-    this.lastActivity = Date.now();
-    const max = this.ctx.config.stratum.maxLineBytes;
-    let data = chunk;
-    if (this.partial) {
-      data = new Uint8Array(this.partial.length + chunk.length);
-      data.set(this.partial);
-      data.set(chunk, this.partial.length);
-      this.partial = null;
-    }
-    let start = 0;
-    let nl: number;
-    while ((nl = data.indexOf(NEWLINE, start)) >= 0) {
-      const line = lineDecoder.decode(data.subarray(start, nl)).trim();
-      const rawBytes = nl - start;
-      start = nl + 1;
-      if (rawBytes > max && Buffer.byteLength(line) > max) return this.refuseLongLine();
-      if (line) this.handleLine(line);
-      if (this.closed) return;
-    }
-    if (start === data.length) return;
-    if (data.length - start > max) return this.refuseLongLine();
-    // A copy: the read buffer is the runtime's and is reused.
-    this.partial = new Uint8Array(data.subarray(start));
-  }
-
-  private refuseLongLine(): void {
-    this.send(errorLine(null, errors.other("Line too long")));
-    this.close();
-  }
-
-  // ---- dispatch ----
-
-  handleLine(line: string): void {
-    let req: StratumRequest;
-    try {
-      req = parseRequest(line);
-    } catch (err) {
-      const e = err instanceof MalformedRequest ? err : new MalformedRequest("Malformed request");
-      this.send(errorLine(e.id, errors.other(e.message)));
-      return this.countInvalid();
-    }
-    try {
-      switch (req.method) {
-        case "mining.subscribe":
-          return this.subscribe(req);
-        case "mining.extranonce.subscribe":
-          return this.send(resultLine(req.id, true));
-        case "mining.authorize":
-          return this.authorize(req);
-        case "mining.submit":
-          return void this.submit(req).catch((err) => this.internalError(req.id, err));
-        default:
-          this.send(errorLine(req.id, errors.other(`Unknown method ${req.method.slice(0, 64)}`)));
-          return this.countInvalid();
-      }
-    } catch (err) {
-      this.internalError(req.id, err);
-    }
+    return this.login && { ...this.login, difficulty: this.difficulty.current, mode: this.ctx.port.mode };
   }
 
   /** A garbage line costs the pool as much as a bad share, so it weighs the same toward a ban. */
-  private countInvalid(): void {
+  protected override countInvalid(): void {
     if (this.ratio.record(false)) this.ctx.onBanned(this);
-  }
-
-  /** Any throw that is not a StratumError is our bug: log it, answer a plain code 20, keep the connection. */
-  private internalError(id: RequestId, err: unknown): void {
-    if (err instanceof StratumError) return this.send(errorLine(id, err));
-    this.ctx.log.error("stratum handler failed", { remote: this.remoteAddress, error: (err as Error)?.message ?? String(err) });
-    this.send(errorLine(id, errors.other("Internal error")));
   }
 
   // ---- subscribe / authorize ----
@@ -194,10 +77,9 @@ export class StratumConnection {
    * The extranonce waits for authorize, so sockets that never log in cannot use the space up. Only Bitmain's
    * subscribe result carries one (spec §3.2), and Bitmain always gets "" here (rusty bridge), so no reply changes.
    */
-  private subscribe(req: StratumRequest): void {
+  protected subscribe(req: StratumRequest): void {
     if (this.extranonce === null) {
-      this.userAgent = typeof req.params[0] === "string" ? req.params[0].slice(0, MAX_USER_AGENT) : "";
-      this.miner = classifyMiner(this.userAgent, this.ctx.port.encoding);
+      this.identify(req.params[0]);
       this.shareContext.searchJobs = this.miner.reportsWrongJobIds;
     }
     this.send(resultLine(req.id, subscribeResult(this.miner, this.extranonce ?? "")));
@@ -215,7 +97,7 @@ export class StratumConnection {
     return true;
   }
 
-  private authorize(req: StratumRequest): void {
+  protected authorize(req: StratumRequest): void {
     const login = parseLogin(req.params[0], this.ctx.config.network);
     if (this.login) {
       if (login.address !== this.login.address) throw errors.other("This connection is already authorized for another address");
@@ -230,16 +112,13 @@ export class StratumConnection {
     }
     this.login = login;
     this.shareContext.authorized = true;
-    this.wantedDifficulty = this.startDifficulty(req.params[1]);
     const latest = this.follower.latest;
-    // Clamped now, so the first job needs no second set_difficulty.
-    this.difficulty = latest ? clampToNetwork(this.wantedDifficulty, latest.networkDifficulty, this.powerOfTwo) : this.wantedDifficulty;
-    this.vardiff = this.ctx.port.vardiff ? new VardiffWindow(Date.now()) : null;
+    const difficulty = this.difficulty.start(this.miner, req.params[1], latest ? latest.networkDifficulty : null, Date.now());
 
     // IceRiver needs exactly this order: reply, extranonce, difficulty, job (spec §3.1).
     this.send(resultLine(req.id, true));
     if (this.extranonce) this.notify("mining.set_extranonce", setExtranonceParams(this.miner, this.extranonce));
-    this.notify("mining.set_difficulty", [this.difficulty]);
+    this.notify("mining.set_difficulty", [difficulty]);
     this.stopJobs = this.follower.onJob((job) => this.offerJob(job));
     if (latest) this.sendJob(latest);
     const payoutLimit = requestedPayoutLimit(req.params[1]);
@@ -250,50 +129,18 @@ export class StratumConnection {
     this.ctx.log.debug("miner authorized", { remote: this.remoteAddress, agent: this.userAgent, address: login.address, worker: login.worker });
   }
 
-  private startDifficulty(password: unknown): number {
-    const { port } = this.ctx;
-    if (!port.vardiff) return port.difficulty;
-    this.powerOfTwo = port.vardiff.powerOfTwo === "auto" ? this.miner.asic : port.vardiff.powerOfTwo;
-    const wanted = requestedDifficulty(password) ?? port.difficulty;
-    return snapStartDifficulty(wanted, this.powerOfTwo, port.vardiff.minDifficulty, port.vardiff.maxDifficulty);
-  }
-
   // ---- jobs ----
 
-  /** The newest job wins: one waiting behind the throttle is replaced, never queued. */
-  private offerJob(job: Job): void {
-    if (this.closed) return;
-    const wait = this.lastJobSentAt + this.ctx.config.stratum.jobThrottleMs - Date.now();
-    if (wait <= 0 && !this.throttleTimer) return this.sendJob(job);
-    this.pendingJob = job;
-    this.throttleTimer ??= setTimeout(() => {
-      this.throttleTimer = null;
-      const next = this.pendingJob;
-      this.pendingJob = null;
-      if (next && !this.closed) this.sendJob(next);
-    }, Math.max(wait, 0));
-  }
-
-  private sendJob(job: Job): void {
+  protected sendJob(job: Job): void {
     const now = Date.now();
-    if (this.pendingDifficulty !== null) {
-      this.wantedDifficulty = this.pendingDifficulty;
-      this.pendingDifficulty = null;
-    }
-    const difficulty = clampToNetwork(this.wantedDifficulty, job.networkDifficulty, this.powerOfTwo);
-    if (difficulty !== this.difficulty) {
-      this.difficulty = difficulty;
-      this.vardiff?.restart(now);
-      this.notify("mining.set_difficulty", [difficulty]);
-    }
-    this.history.add(job.id, this.difficulty);
-    this.lastJobSentAt = now;
-    this.send(notifyLine(this.miner, job));
+    const changed = this.difficulty.forJob(job.networkDifficulty, now);
+    if (changed !== null) this.notify("mining.set_difficulty", [changed]);
+    this.pushJob(job, this.difficulty.current, now);
   }
 
   // ---- shares ----
 
-  private async submit(req: StratumRequest): Promise<void> {
+  protected async submit(req: StratumRequest): Promise<void> {
     const now = Date.now();
     if (!this.capShareRate(now)) return;
     if (this.follower?.isStale()) return this.refuseStale(req.id);
@@ -342,7 +189,7 @@ export class StratumConnection {
     this.meter.add(share.sent.difficulty, done);
     this.ctx.stats.shareAccepted(share.sent.difficulty, done);
     this.ctx.observer.shareAccepted(this.ctx.portLabel, this.ctx.port.mode, login, share.sent.difficulty, validationSeconds, done);
-    this.vardiff?.recordShare();
+    this.difficulty.share();
     this.send(resultLine(req.id, true));
     if (this.ratio.record(true)) this.ctx.onBanned(this);
   }
@@ -377,15 +224,11 @@ export class StratumConnection {
     }
     const latest = this.follower?.latest;
     if (!latest) return true;
-    const current = this.pendingDifficulty ?? this.difficulty;
-    let next = current * verdict.raiseBy;
-    if (this.powerOfTwo) next = 2 ** Math.ceil(Math.log2(next));
-    if (vd) next = Math.min(next, vd.maxDifficulty);
+    const next = this.difficulty.raise(verdict.raiseBy);
     // Already at the port's maximum: nothing to raise; if the flood goes on, the next window closes it.
-    if (next <= current) return true;
+    if (next === null) return true;
     this.ctx.log.info("share rate far above target, raising difficulty", { remote: this.remoteAddress, difficulty: next });
     // Told at once, with the newest job again so the miner need not wait for the next template to use it.
-    this.pendingDifficulty = next;
     this.sendJob(latest);
     return true;
   }
@@ -415,54 +258,17 @@ export class StratumConnection {
 
   // ---- timers ----
 
-  /** Called about once a second by the server: handshake and idle timeouts, vardiff. */
-  tick(now: number): void {
-    if (this.closed) return;
-    // A socket that never logs in holds a per-IP slot and a buffer; talking does not buy it more time.
-    if (!this.login && now - this.connectedAt > this.ctx.config.stratum.handshakeTimeoutSeconds * 1000) {
-      this.ctx.log.debug("closing connection that did not authorize in time", { remote: this.remoteAddress });
-      return this.close();
-    }
-    if (now - this.lastActivity > this.ctx.config.stratum.idleTimeoutSeconds * 1000) {
-      this.ctx.log.debug("closing idle connection", { remote: this.remoteAddress });
-      return this.close();
-    }
-    const vd = this.ctx.port.vardiff;
-    if (!vd || !this.vardiff || now - this.lastVardiffCheck < vd.intervalSeconds * 1000) return;
-    this.lastVardiffCheck = now;
-    const next = this.vardiff.check(now, {
-      difficulty: this.pendingDifficulty ?? this.difficulty,
-      targetSharesPerMinute: vd.targetSharesPerMinute,
-      minDifficulty: vd.minDifficulty,
-      maxDifficulty: vd.maxDifficulty,
-      powerOfTwo: this.powerOfTwo,
-    });
-    // Applies from the next job on; jobs already sent keep the difficulty they were sent with.
-    if (next !== null) this.pendingDifficulty = next;
+  protected get loggedIn(): boolean {
+    return this.login !== null;
   }
 
-  // ---- output and teardown ----
-
-  private notify(method: string, params: unknown[]): void {
-    this.send(notificationLine(this.miner, method, params));
+  protected periodic(now: number): void {
+    this.difficulty.tick(now);
   }
 
-  private send(line: string): void {
-    if (!this.closed) this.transport.write(line);
-  }
+  // ---- teardown ----
 
-  close(): void {
-    if (this.closed) return;
-    this.transport.close();
-    this.release();
-  }
-
-  /** Frees what the connection holds; safe to call more than once. */
-  release(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.throttleTimer) clearTimeout(this.throttleTimer);
-    this.throttleTimer = null;
+  protected releaseHeld(): void {
     this.stopJobs?.();
     if (this.follower) this.ctx.hub.release(this.follower.payAddress);
     this.follower = null;

@@ -46,11 +46,12 @@ export const JOB_SEARCH_DEPTH = 8;
 export const MAX_ACCEPTED_PER_JOB = 262_144;
 
 /** [worker, jobId, nonce], or the 5-parameter layout [worker, jobId, extranonce2, ntime, nonce] (spec §3.7). */
-function nonceParam(params: unknown[]): unknown {
+export function nonceParam(params: unknown[]): unknown {
   return params.length >= 5 ? params[4] : params[2];
 }
 
-function jobIdParam(value: unknown): string | null {
+/** The claimed job id as the job history keys it; null for one no job could have. */
+export function jobIdParam(value: unknown): string | null {
   if (typeof value === "string" && value.length > 0 && value.length <= 32) return value;
   if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return String(value);
   return null;

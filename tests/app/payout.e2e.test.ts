@@ -59,6 +59,22 @@ test("index.ts --devnet with the key: mined blocks are credited and paid on chai
   await seen("payout accepted", 120_000);
   await miner.stop();
 
+  // The payer runs in the pool here, so the pool's /metrics carries the wallet's figures beside the database's.
+  await seen("api listening", 10_000);
+  const apiPort = Number(/api listening .*port=(\d+)/.exec(out)![1]);
+  const metric = (text: string, name: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+    return line === undefined ? null : Number(line.split(" ")[1]);
+  };
+  let scraped = "";
+  for (let i = 0; i < 100 && metric(scraped, "kaspool_treasury_spendable_sompi") === null; i++) {
+    if (i) await Bun.sleep(200);
+    scraped = await (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text();
+  }
+  expect(metric(scraped, "kaspool_treasury_spendable_sompi")).toBeGreaterThan(0);
+  expect(metric(scraped, "kaspool_treasury_deficit_sompi")).toBe(0);
+  expect(metric(scraped, "kaspool_paid_sompi_total")).toBeGreaterThanOrEqual(100_000_000);
+
   const db = await openDatabase({ url: backend.url!, embeddedPath: "memory://" });
   try {
     const [paid] = await db.query<{ wallet: string; amount: string; txid: string }>(

@@ -3,23 +3,18 @@
 // reconciling when coins leave the wallet behind the payer's back. A second payer waits for the lock.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { bytesToHex } from "../../src/common/hex.ts";
 import { silentLogger } from "../../src/common/log.ts";
-import { openDatabase, type Database } from "../../src/db/database.ts";
-import { applyLedger } from "../../src/db/ledger.ts";
+import type { Database } from "../../src/db/database.ts";
 import { acquirePayerLock } from "../../src/db/payerLock.ts";
-import { startDevnet } from "../../src/devnet/index.ts";
-import { NodeClient } from "../../src/node/client.ts";
-import { makeSigner } from "../../src/payouts/planner.ts";
 import { maturityMargin } from "../../src/payouts/payer.ts";
-import { startPayerService } from "../../src/payouts/service.ts";
 import { POOL_ACCOUNT } from "../../src/pool/credit.ts";
 import type { Reconciliation } from "../../src/treasury/holdings.ts";
 import { reconcileTreasury } from "../../src/treasury/position.ts";
 import { TreasuryWatcher } from "../../src/treasury/watcher.ts";
 import { testBackends } from "../db/backends.ts";
 import { until } from "../node/scriptedNode.ts";
-import { address, KAS, TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
+import { address, KAS, TREASURY } from "../treasury/fixtures.ts";
+import { startPayerRig } from "./fixture.ts";
 
 const backends = await testBackends("payer");
 afterAll(async () => {
@@ -29,64 +24,44 @@ afterAll(async () => {
 const MATURITY = 5;
 const A = address(2), B = address(3), C = address(4), STRANGER = address(5);
 
-const credit = (db: Database, wallet: string, minerId: string, amount: bigint) =>
-  applyLedger(db, [{ wallet, minerId, amount, reason: "adjustment", blockHash: null, paymentId: null, note: "test credit" }]);
 const sompi = async (db: Database, sql: string, params: unknown[] = []) =>
   BigInt((await db.query<{ v: string }>(sql, params))[0]?.v ?? "0");
-
 
 for (const backend of backends) {
   describe(backend.name, () => {
     test("wallets over the threshold are paid on chain exactly their balance; the ledger, balances and treasury agree", async () => {
-      const devnet = await startDevnet({ port: 0, bps: 20, maturity: MATURITY });
-      const node = new NodeClient({ urls: [devnet.url], requestTimeoutMs: 5_000, log: silentLogger });
-      node.start();
-      const db = await openDatabase(backend);
+      const rig = await startPayerRig({ backend, bps: 20, maturity: MATURITY });
+      const { node, db } = rig;
       try {
-        await node.waitConnected(5_000);
-        await credit(db, A, "rig1", 2n * KAS);
-        await credit(db, A, "rig2", 3n * KAS / 2n);
-        await credit(db, B, "rig", 12n * KAS);
-        await credit(db, C, "rig", KAS / 2n);
-        await credit(db, TREASURY, POOL_ACCOUNT, KAS);
+        await rig.credit(
+          { wallet: A, minerId: "rig1", amount: 2n * KAS },
+          { wallet: A, minerId: "rig2", amount: 3n * KAS / 2n },
+          { wallet: B, amount: 12n * KAS },
+          { wallet: C, amount: KAS / 2n },
+          { wallet: TREASURY, minerId: POOL_ACCOUNT, amount: KAS },
+        );
         // The wallet holds exactly what the ledger owes, as coinbase outputs.
-        for (const amount of [4n * KAS, 12n * KAS, KAS]) devnet.fund(TREASURY, amount, { mature: false });
-        const fundedAt = devnet.virtualDaaScore();
-        await until(async () => devnet.virtualDaaScore() >= fundedAt + BigInt(MATURITY), 20_000, "coinbase maturity");
+        rig.fund(4n * KAS, 12n * KAS, KAS);
+        await rig.mature();
 
-        const config = {
-          treasury: { address: TREASURY, coinbaseMaturity: MATURITY, fee: 1 },
-          payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 10 },
-          database: { url: backend.url, embeddedPath: backend.embeddedPath },
-        };
         const heard: Reconciliation[] = [];
-        const service = await startPayerService({
-          db, node, config, signer: makeSigner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
-          onReconciled: (r) => heard.push(r),
-        });
-        expect(service).not.toBeNull();
-        try {
-          if (backend.url) {
-            // A second payer on the same database waits instead of paying the same balances.
-            const started = Date.now();
-            const second = await acquirePayerLock(backend.url, silentLogger, () => Date.now() - started > 300, 50);
-            expect(second).toBeNull();
-          }
-          await until(async () => {
-            await service!.cycleNow();
-            return (await sompi(db, "SELECT count(*)::text AS v FROM payments WHERE status = 'confirmed'")) === 2n;
-          }, 20_000, "payouts accepted");
-        } finally {
-          await service!.stop();
+        expect(await rig.startPayer({ onReconciled: (r) => heard.push(r) })).not.toBeNull();
+        if (backend.url) {
+          // A second payer on the same database waits instead of paying the same balances.
+          const started = Date.now();
+          const second = await acquirePayerLock(backend.url, silentLogger, () => Date.now() - started > 300, 50);
+          expect(second).toBeNull();
         }
+        await rig.cycleUntil(async () =>
+          (await sompi(db, "SELECT count(*)::text AS v FROM payments WHERE status = 'confirmed'")) === 2n, "payouts accepted");
+        await rig.stopPayer();
         // Every cycle handed its reconciliation on (metrics), and each one balanced.
         expect(heard.length).toBeGreaterThan(0);
         expect(heard.every((r) => r.deficit === 0n && r.surplus === 0n)).toBe(true);
 
-        const chainBalance = async (a: string) => (await node.request("getBalanceByAddress", { address: a })).balance;
-        expect(BigInt(await chainBalance(A))).toBe(7n * KAS / 2n);
-        expect(BigInt(await chainBalance(B))).toBe(12n * KAS);
-        expect(BigInt(await chainBalance(C))).toBe(0n);
+        expect(await rig.chainBalance(A)).toBe(7n * KAS / 2n);
+        expect(await rig.chainBalance(B)).toBe(12n * KAS);
+        expect(await rig.chainBalance(C)).toBe(0n);
         const payments = await db.query<{ wallet: string; amount: string; txid: string }>("SELECT wallet, amount::text AS amount, txid FROM payments ORDER BY payments.amount");
         expect(payments.map((p) => [p.wallet, BigInt(p.amount)])).toEqual([[A, 7n * KAS / 2n], [B, 12n * KAS]]);
         expect(payments.every((p) => /^[0-9a-f]{64}$/.test(p.txid))).toBe(true);
@@ -115,17 +90,15 @@ for (const backend of backends) {
 
         // Coins leave behind the payer's back (the key spends the pool's outputs elsewhere): the pool now owes more than
         // it holds. The theft's own change comes back as an output of a transaction that is not ours: external.
-        const [theft] = makeSigner(bytesToHex(TREASURY_KEY), config).plan([{ address: STRANGER, amount: KAS / 2n }], watcher.snapshot(), 1);
+        const [theft] = rig.signer.plan([{ address: STRANGER, amount: KAS / 2n }], watcher.snapshot(), 1);
         await node.submitTransaction(JSON.parse(theft!.transaction));
-        await until(async () => BigInt(await chainBalance(STRANGER)) === KAS / 2n, 20_000, "theft accepted");
+        await until(async () => (await rig.chainBalance(STRANGER)) === KAS / 2n, 20_000, "theft accepted");
         const after = await reconciled();
         const stolenInputs = theft!.inputs.reduce((sum, i) => sum + i.amount, 0n);
         expect(after.deficit).toBe(stolenInputs);
         expect(after.external).toBe(stolenInputs - KAS / 2n - theft!.fee);
       } finally {
-        await db.close();
-        await node.close();
-        await devnet.stop();
+        await rig.stop();
       }
     }, 60_000);
   });

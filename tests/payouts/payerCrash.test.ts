@@ -8,18 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex } from "../../src/common/hex.ts";
-import { silentLogger } from "../../src/common/log.ts";
-import { openDatabase, type Database } from "../../src/db/database.ts";
-import { applyLedger } from "../../src/db/ledger.ts";
-import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
+import type { Devnet } from "../../src/devnet/index.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { NodeTimeoutError } from "../../src/node/errors.ts";
-import { makeSigner } from "../../src/payouts/planner.ts";
-import { startPayerService } from "../../src/payouts/service.ts";
-import { until } from "../node/scriptedNode.ts";
-import { createPgliteDatabase, createPostgresDatabase, type TestBackend } from "../db/backends.ts";
+import { createPostgresDatabase, type TestBackend } from "../db/backends.ts";
 import { WsClient } from "../devnet/wsClient.ts";
-import { address, KAS, TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
+import { until } from "../node/scriptedNode.ts";
+import { address, KAS, TREASURY_KEY } from "../treasury/fixtures.ts";
+import { startPayerRig, type PayerRig } from "./fixture.ts";
 
 const MATURITY = 5;
 const tmp = mkdtempSync(join(tmpdir(), "kaspool-payercrash-"));
@@ -37,13 +33,13 @@ function payer(configFile: string, databaseUrl: string, crashAfter?: string) {
   return Bun.spawn(["bun", "run", "index.ts", "payer", "--config", configFile], { env, stdout: "pipe", stderr: "pipe" });
 }
 
-async function scenario(step: "written" | "broadcast" | "accepted", backend: TestBackend, devnet: Devnet, node: NodeClient, db: Database, n: number) {
+async function scenario(step: "written" | "broadcast" | "accepted", backend: TestBackend, rig: PayerRig, n: number) {
+  const { devnet, db } = rig;
   const wallets = [address(100 + n * 2), address(101 + n * 2)];
   const amounts = [3n * KAS, 5n * KAS];
-  await applyLedger(db, wallets.map((wallet, i) => ({ wallet, minerId: "rig", amount: amounts[i]!, reason: "adjustment", blockHash: null, paymentId: null, note: "test" })));
-  devnet.fund(TREASURY, 9n * KAS, { mature: false });
-  const fundedAt = devnet.virtualDaaScore();
-  await until(async () => devnet.virtualDaaScore() >= fundedAt + BigInt(MATURITY), 20_000, "maturity");
+  await rig.credit(...wallets.map((wallet, i) => ({ wallet, amount: amounts[i]! })));
+  rig.fund(9n * KAS);
+  await rig.mature();
 
   const file = join(tmp, `config-${step}.json`);
   writeFileSync(file, JSON.stringify({
@@ -68,9 +64,7 @@ async function scenario(step: "written" | "broadcast" | "accepted", backend: Tes
   expect(logs).toContain("payer running");
   expect(logs).not.toContain(bytesToHex(TREASURY_KEY));
 
-  for (const [i, wallet] of wallets.entries()) {
-    expect(BigInt((await node.request("getBalanceByAddress", { address: wallet })).balance)).toBe(amounts[i]!);
-  }
+  for (const [i, wallet] of wallets.entries()) expect(await rig.chainBalance(wallet)).toBe(amounts[i]!);
   const [settled] = await db.query<{ n: string; txid: string }>(
     "SELECT count(*)::text AS n, min(accepted_txid) AS txid FROM payment_batches WHERE id >= $1", [batch!.id]);
   expect(settled).toEqual({ n: "1", txid: batch!.txid });
@@ -80,36 +74,22 @@ test("a payer killed after the commit, after the broadcast, or after acceptance 
   const backend = await createPostgresDatabase("payercrash");
   if (!backend) return;
   cleanups.push(() => backend.drop());
-  const devnet = await startDevnet({ port: 0, bps: 10, maturity: MATURITY });
-  cleanups.push(() => devnet.stop());
-  const node = new NodeClient({ urls: [devnet.url], requestTimeoutMs: 5_000, log: silentLogger });
-  node.start();
-  cleanups.push(() => node.close());
-  const db = await openDatabase(backend);
-  cleanups.push(() => db.close());
+  const rig = await startPayerRig({ backend, maturity: MATURITY });
+  cleanups.push(() => rig.stop());
   let n = 0;
-  for (const step of ["written", "broadcast", "accepted"] as const) await scenario(step, backend, devnet, node, db, n++);
+  for (const step of ["written", "broadcast", "accepted"] as const) await scenario(step, backend, rig, n++);
 }, 180_000);
 
 test("a node restart that loses the mempool after the broadcast gets the same txid sent again and paid once", async () => {
-  const backend = createPgliteDatabase();
-  const devnet = await startDevnet({ port: 0, bps: 2, maturity: 1 });
-  const node = new NodeClient({ urls: [devnet.url], requestTimeoutMs: 5_000, log: silentLogger });
-  node.start();
-  const db = await openDatabase(backend);
+  const rig = await startPayerRig({ bps: 2, maturity: 1 });
+  const { devnet, db } = rig;
   try {
     const wallet = address(300);
-    await applyLedger(db, [{ wallet, minerId: "rig", amount: 4n * KAS, reason: "adjustment", blockHash: null, paymentId: null, note: "test" }]);
-    devnet.fund(TREASURY, 5n * KAS, { mature: false });
-    const fundedAt = devnet.virtualDaaScore();
-    await until(async () => devnet.virtualDaaScore() >= fundedAt + 1n, 20_000, "maturity");
-    const config = {
-      treasury: { address: TREASURY, coinbaseMaturity: 1, fee: 1 }, payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 10 },
-      database: { url: null, embeddedPath: backend.embeddedPath },
-    };
+    await rig.credit({ wallet, amount: 4n * KAS });
+    rig.fund(5n * KAS);
+    await rig.mature();
     let lostFromMempool = false;
-    const service = await startPayerService({
-      db, node, config, signer: makeSigner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
+    await rig.startPayer({
       onStep: async (step) => {
         if (step !== "broadcast" || lostFromMempool) return;
         // Between two ticks (2 BPS), so the transaction is still only in the mempool when the node goes down.
@@ -117,14 +97,9 @@ test("a node restart that loses the mempool after the broadcast gets the same tx
         lostFromMempool = devnet.mempoolSize() === 0 && BigInt((await rawBalance(devnet, wallet))) === 0n;
       },
     });
-    try {
-      await until(async () => {
-        await service!.cycleNow().catch(() => {});
-        return (await db.query("SELECT 1 FROM payment_batches WHERE status = 'accepted'")).length === 1;
-      }, 20_000, "accepted");
-    } finally {
-      await service!.stop();
-    }
+    await rig.cycleUntil(async () =>
+      (await db.query("SELECT 1 FROM payment_batches WHERE status = 'accepted'")).length === 1, "accepted", { retryFailed: true });
+    await rig.stopPayer();
     expect(lostFromMempool).toBe(true);
     const attempts = await db.query<{ txid: string }>("SELECT txid FROM payment_attempts");
     expect(attempts).toHaveLength(1);
@@ -132,9 +107,7 @@ test("a node restart that loses the mempool after the broadcast gets the same tx
     expect(batch!.accepted_txid).toBe(attempts[0]!.txid);
     expect(BigInt(await rawBalance(devnet, wallet))).toBe(4n * KAS);
   } finally {
-    await db.close();
-    await node.close();
-    await devnet.stop();
+    await rig.stop();
   }
 }, 60_000);
 
@@ -159,41 +132,23 @@ class DeafNode extends NodeClient {
 }
 
 test("a submit that times out while the node accepted the transaction is not paid again", async () => {
-  const backend = createPgliteDatabase();
-  const devnet = await startDevnet({ port: 0, bps: 10, maturity: 1 });
-  const node = new DeafNode({ urls: [devnet.url], requestTimeoutMs: 5_000, log: silentLogger });
-  node.start();
-  const db = await openDatabase(backend);
+  const rig = await startPayerRig({ maturity: 1, Node: DeafNode });
+  const { devnet, node, db } = rig;
   try {
     const wallet = address(310);
-    await applyLedger(db, [{ wallet, minerId: "rig", amount: 3n * KAS, reason: "adjustment", blockHash: null, paymentId: null, note: "test" }]);
-    devnet.fund(TREASURY, 5n * KAS, { mature: false });
-    const fundedAt = devnet.virtualDaaScore();
-    await until(async () => devnet.virtualDaaScore() >= fundedAt + 1n, 20_000, "maturity");
-    const config = {
-      treasury: { address: TREASURY, coinbaseMaturity: 1, fee: 1 }, payments: { intervalMinutes: 60, thresholdKas: 1, feeBumpMinutes: 10 },
-      database: { url: null, embeddedPath: backend.embeddedPath },
-    };
-    const service = await startPayerService({
-      db, node, config, signer: makeSigner(bytesToHex(TREASURY_KEY), config), log: silentLogger, stopped: () => false,
-    });
-    try {
-      await until(async () => {
-        await service!.cycleNow();
-        return (await db.query("SELECT 1 FROM payment_batches WHERE status = 'accepted'")).length === 1;
-      }, 20_000, "accepted");
-      // More cycles change nothing: the balance is paid and nothing is due.
-      await service!.cycleNow();
-    } finally {
-      await service!.stop();
-    }
+    await rig.credit({ wallet, amount: 3n * KAS });
+    rig.fund(5n * KAS);
+    await rig.mature();
+    await rig.startPayer();
+    await rig.cycleUntil(async () => (await db.query("SELECT 1 FROM payment_batches WHERE status = 'accepted'")).length === 1, "accepted");
+    // More cycles change nothing: the balance is paid and nothing is due.
+    await rig.cycle();
+    await rig.stopPayer();
     expect(node.sent).toBeGreaterThanOrEqual(1);
     expect(await db.query("SELECT txid FROM payment_attempts")).toHaveLength(1);
     expect(await db.query("SELECT id FROM payment_batches")).toHaveLength(1);
     expect(BigInt(await rawBalance(devnet, wallet))).toBe(3n * KAS);
   } finally {
-    await db.close();
-    await node.close();
-    await devnet.stop();
+    await rig.stop();
   }
 }, 60_000);

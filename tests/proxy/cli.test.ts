@@ -1,41 +1,25 @@
 // `bun run index.ts proxy` as an operator runs it: stratum in front of an upstream, /status /health /metrics on
-// the API port, report lines in the log, a clean stop on SIGTERM. No node, no database.
+// the API port with the pool API's conventions, report lines in the log, a clean stop on SIGTERM. No node, no
+// database.
 
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { expect, test } from "bun:test";
 import { defaults } from "../../src/config/defaults.ts";
 import { TestClient } from "../stratum/harness.ts";
-import { until } from "./harness.ts";
+import { freePort, proxyRuns, spawnProxy, until } from "./harness.ts";
 import { ScriptedUpstream } from "./scriptedUpstream.ts";
 
-function freePort(): number {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = l.port;
-  l.stop(true);
-  return port;
-}
+const run = proxyRuns();
 
-let upstream: ScriptedUpstream | null = null;
-let proc: ReturnType<typeof Bun.spawn> | null = null;
-afterEach(() => {
-  proc?.kill();
-  upstream?.stop();
-  proc = upstream = null;
-});
-
-test("proxy mode from the command line: /health (200, then 503 without an upstream), /status, /metrics, report lines, SIGTERM", async () => {
-  upstream = new ScriptedUpstream("a001", 2 ** -16).start();
+test("proxy mode from the command line: /health (200, then 503 without an upstream), /status, /metrics, API conventions, report lines, SIGTERM", async () => {
+  const upstream = (run.upstream = new ScriptedUpstream("a001", 2 ** -16).start());
   const [stratumPort, apiPort] = [freePort(), freePort()];
-  const file = join(mkdtempSync(join(tmpdir(), "kaspool-proxy-cli-")), "proxy.json");
-  writeFileSync(file, JSON.stringify({
+  const proc = (run.proc = spawnProxy({
     stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: stratumPort, difficulty: 2 ** -20, vardiff: false }] },
-    api: { host: "127.0.0.1", port: apiPort },
+    // The test polls /health faster than the default per-IP limit allows.
+    api: { host: "127.0.0.1", port: apiPort, rateLimit: { requestsPerSecond: 1000, burst: 1000 } },
     // Secrets stay out of logs and answers.
     proxy: { ...defaults.proxy, reportMinutes: 0.01, upstreams: [{ name: "up", url: upstream.url, user: "farm.proxy", password: "s3cret-pass" }] },
-  }));
-  proc = Bun.spawn(["bun", "run", "index.ts", "proxy", "--config", file], { stdout: "pipe", stderr: "pipe", env: { ...process.env, DEBUG: "" } });
+  }, "pipe"));
   const api = (path: string) => fetch(`http://127.0.0.1:${apiPort}${path}`);
   await until("the API", async () => (await api("/health").catch(() => null))?.status === 200, 10_000);
   expect(await (await api("/health")).json()).toEqual({ status: "ok", active: null, miners: 0 });
@@ -52,7 +36,16 @@ test("proxy mode from the command line: /health (200, then 503 without an upstre
   expect(metrics).toContain("kaspool_proxy_miners 1");
   expect(metrics).toContain('kaspool_proxy_upstream_active{upstream="up"} 1');
   expect(metrics).toContain('kaspool_proxy_upstream_breaker{upstream="up",state="closed"} 1');
-  expect((await api("/nope")).status).toBe(404);
+  // The pool API's request metrics and process figures, in the same registry.
+  expect(metrics).toContain('kaspool_http_requests_total{route="/status",code="2xx"} 1');
+  expect(metrics).toContain("kaspool_process_cpu_seconds_total");
+  const missing = await api("/nope");
+  expect(missing.status).toBe(404);
+  expect(await missing.json()).toEqual({ error: { code: "not_found", message: "no such endpoint: /nope" } });
+  const post = await fetch(`http://127.0.0.1:${apiPort}/status`, { method: "POST" });
+  expect(post.status).toBe(405);
+  expect(post.headers.get("allow")).toBe("GET");
+  expect(((await post.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
   await Bun.sleep(1_500);
 
   // The upstream goes away with a miner connected: unhealthy until one is back.

@@ -1,12 +1,18 @@
 // Proxy mode over real sockets: kaspool pools on the devnet as upstreams, a kaspool proxy in front of them,
 // CPU miners behind it.
 
+import { afterEach } from "bun:test";
+import type { Subprocess } from "bun";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { silentLogger } from "../../src/common/log.ts";
 import { defaults } from "../../src/config/defaults.ts";
 import { configSchema, type ConfigInput } from "../../src/config/schema.ts";
 import type { Config } from "../../src/config/types.ts";
 import { startProxy, type Proxy } from "../../src/proxy/index.ts";
 import { minerAddress, startPool, type Pool } from "../stratum/harness.ts";
+import type { ScriptedUpstream } from "./scriptedUpstream.ts";
 
 export const FARM = minerAddress(0x5a);
 export const OTHER_FARM = minerAddress(0x5b);
@@ -49,4 +55,35 @@ export async function until(what: string, cond: () => boolean | Promise<boolean>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await Bun.sleep(50);
   }
+}
+
+/** A port nothing listens on right now, for a proxy process that must be told its ports in advance. */
+export function freePort(): number {
+  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = l.port;
+  l.stop(true);
+  return port;
+}
+
+export interface ProxyRun {
+  upstream: ScriptedUpstream | null;
+  proc: Subprocess<"ignore", "pipe" | "ignore", "pipe" | "ignore"> | null;
+}
+
+/** The proxy process and scripted upstream of each test, both stopped after it. */
+export function proxyRuns(): ProxyRun {
+  const run: ProxyRun = { upstream: null, proc: null };
+  afterEach(() => {
+    run.proc?.kill();
+    run.upstream?.stop();
+    run.proc = run.upstream = null;
+  });
+  return run;
+}
+
+/** `bun run index.ts proxy --config FILE` on `config`, as an operator runs it. */
+export function spawnProxy(config: object, output: "pipe" | "ignore", env: Record<string, string | undefined> = {}) {
+  const file = join(mkdtempSync(join(tmpdir(), "kaspool-proxy-")), "proxy.json");
+  writeFileSync(file, JSON.stringify(config));
+  return Bun.spawn(["bun", "run", "index.ts", "proxy", "--config", file], { stdout: output, stderr: output, env: { ...process.env, DEBUG: "", ...env } });
 }

@@ -1,45 +1,27 @@
 // An upstream over TLS: the proxy (as an operator runs it) trusts the upstream's certificate through the
 // system's CA store, here extended with the test certificate by NODE_EXTRA_CA_CERTS, and mines through it.
 
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaults } from "../../src/config/defaults.ts";
 import { TestClient } from "../stratum/harness.ts";
-import { until } from "./harness.ts";
+import { freePort, proxyRuns, spawnProxy, until } from "./harness.ts";
 import { ScriptedUpstream } from "./scriptedUpstream.ts";
 
 const CERT = join(import.meta.dir, "fixtures/upstream-cert.pem");
 const KEY = join(import.meta.dir, "fixtures/upstream-key.pem");
 
-let upstream: ScriptedUpstream | null = null;
-let proc: ReturnType<typeof Bun.spawn> | null = null;
-afterEach(() => {
-  proc?.kill();
-  upstream?.stop();
-  proc = upstream = null;
-});
-
-function freePort(): number {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = l.port;
-  l.stop(true);
-  return port;
-}
+const run = proxyRuns();
 
 async function proxyTo(tls: boolean, extraCa: boolean): Promise<number> {
-  upstream = new ScriptedUpstream("a001", 2 ** -16, { cert: readFileSync(CERT, "utf8"), key: readFileSync(KEY, "utf8") }).start();
+  const upstream = (run.upstream = new ScriptedUpstream("a001", 2 ** -16, { cert: readFileSync(CERT, "utf8"), key: readFileSync(KEY, "utf8") }).start());
   const stratumPort = freePort();
-  const file = join(mkdtempSync(join(tmpdir(), "kaspool-proxy-tls-")), "proxy.json");
-  writeFileSync(file, JSON.stringify({
+  run.proc = spawnProxy({
     stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: stratumPort, difficulty: 2 ** -20, vardiff: false }] },
     api: { host: "127.0.0.1", port: freePort() },
     proxy: { ...defaults.proxy, connectTimeoutSeconds: 2, upstreams: [{ name: "tls", url: upstream.url, user: "farm.proxy", tls }] },
-  }));
-  const env: Record<string, string | undefined> = { ...process.env, DEBUG: "" };
-  if (extraCa) env.NODE_EXTRA_CA_CERTS = CERT;
-  proc = Bun.spawn(["bun", "run", "index.ts", "proxy", "--config", file], { stdout: "ignore", stderr: "ignore", env });
+  }, "ignore", extraCa ? { NODE_EXTRA_CA_CERTS: CERT } : {});
   await until("the proxy's stratum port", async () => !!(await TestClient.connect(stratumPort).then((c) => (c.close(), true), () => false)), 10_000);
   return stratumPort;
 }

@@ -2,7 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { CircuitBreaker } from "../../src/proxy/breaker.ts";
-import { LocalDifficulty } from "../../src/proxy/localDifficulty.ts";
+import { ConnectionDifficulty } from "../../src/stratum/difficulty.ts";
 import { classifyMiner } from "../../src/stratum/minerType.ts";
 import { NonceSpace } from "../../src/proxy/nonceSpace.ts";
 import { verdictReason } from "../../src/proxy/stats.ts";
@@ -62,7 +62,7 @@ describe("local difficulty", () => {
   const gpu = classifyMiner("lolMiner 1.72", "auto");
 
   test("never above the upstream's difficulty for the job; vardiff moves it from the next job on", () => {
-    const d = new LocalDifficulty(port({ targetSharesPerMinute: 60, minDifficulty: 1, maxDifficulty: 1e6, intervalSeconds: 10, powerOfTwo: false }), 0);
+    const d = new ConnectionDifficulty(port({ targetSharesPerMinute: 60, minDifficulty: 1, maxDifficulty: 1e6, intervalSeconds: 10, powerOfTwo: false }), 0);
     expect(d.start(gpu, "d=16", 8, 0)).toBe(8);
     expect(d.forJob(64, 0)).toBe(16);
     // 100 shares in 10 s aimed at 10: raised, but only with the next job, and not past the upstream's 64.
@@ -74,7 +74,7 @@ describe("local difficulty", () => {
   });
 
   test("a fixed port keeps its difficulty under the upstream's", () => {
-    const d = new LocalDifficulty(port(false), 0);
+    const d = new ConnectionDifficulty(port(false), 0);
     expect(d.start(gpu, "x", 100, 0)).toBe(4);
     expect(d.forJob(2, 0)).toBe(2);
     expect(d.forJob(100, 0)).toBe(4);
