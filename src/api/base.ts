@@ -19,6 +19,12 @@ export interface BaseAppOptions {
   clientIp?: (req: Request) => string | null;
   log: Logger;
   now(): number;
+  /**
+   * Routes answered before CORS, the GET-only check and the rate limit (the pool's dashboard: a page load fetches
+   * a dozen files from memory, which should not spend the API calls the page then makes). Other methods on their
+   * paths fall through to the GET-only check.
+   */
+  beforeLimit?: (app: Hono) => void;
 }
 
 export function baseApp(opts: BaseAppOptions): Hono {
@@ -34,6 +40,7 @@ export function baseApp(opts: BaseAppOptions): Hono {
     return c.json({ error: { code: "internal", message: "internal error" } }, 500);
   });
   app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `no such endpoint: ${c.req.path}`)));
+  opts.beforeLimit?.(app);
 
   if (api.corsOrigins.length) {
     app.use("*", cors({ origin: api.corsOrigins.includes("*") ? "*" : api.corsOrigins, allowMethods: ["GET"] }));

@@ -127,8 +127,10 @@ export async function runPool(opts: RunOptions): Promise<number> {
       windowWork: async () => (config.pplns.factor * (await node.getBlockDagInfo()).difficulty) / 2 ** 31,
     });
     stops.push(() => retention.stop());
+    // A configured port 0 is whichever port the system gave: /config and /api/v1/pool announce the one miners reach.
+    const bound = { ...config, stratum: { ...config.stratum, ports: config.stratum.ports.map((p, i) => ({ ...p, port: stratum.ports[i]! })) } };
     const api = startApi({
-      db, config, stats: () => stratum.stats(), dagInfo: () => node.getBlockDagInfo(),
+      db, config: bound, stats: () => stratum.stats(), dagInfo: () => node.getBlockDagInfo(),
       nodeProblem: () => checkNodeReady(node, config.network), templatesFresh: () => stratum.templatesFresh(), log: log.child("api"),
       metrics: () => metrics.response(), measure: httpMetrics(metrics),
     });
