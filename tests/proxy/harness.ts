@@ -33,11 +33,17 @@ export function startUpstreamPool(opts: { difficulty: number; port?: number; dev
 }
 
 type ProxyInput = Partial<NonNullable<ConfigInput["proxy"]>>;
+type StratumInput = NonNullable<ConfigInput["stratum"]>;
 
-export function proxyConfig(proxy: ProxyInput, local: { difficulty: number } = { difficulty: 1e-7 }): Config {
+/** One local port at `local.difficulty` (with the port's other keys from `local`), `stratum` over the rest. */
+export function proxyConfig(
+  proxy: ProxyInput,
+  local: { difficulty: number } & Partial<StratumInput["ports"][number]> = { difficulty: 1e-7 },
+  stratum: Partial<StratumInput> = {},
+): Config {
   return configSchema.parse({
     ...defaults,
-    stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, difficulty: local.difficulty, vardiff: false }], jobThrottleMs: 100 },
+    stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, vardiff: false, ...local }], jobThrottleMs: 100, ...stratum },
     api: { ...defaults.api, host: "127.0.0.1", port: 0 },
     proxy: { ...defaults.proxy, ...proxy },
   });

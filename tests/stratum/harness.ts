@@ -2,7 +2,7 @@
 // ephemeral ports, and a line-level TCP test client that can also mine a share with PowState.
 
 import { parseJson, stringifyJson } from "../../src/common/json.ts";
-import { silentLogger } from "../../src/common/log.ts";
+import { silentLogger, type Logger } from "../../src/common/log.ts";
 import { defaults, DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
 import { configSchema, type ConfigInput } from "../../src/config/schema.ts";
 import type { Config } from "../../src/config/types.ts";
@@ -15,6 +15,18 @@ import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { MemoryShareSink } from "../../src/shares/memory.ts";
 import { startStratum, type Stratum } from "../../src/stratum/index.ts";
+
+/** A logger that keeps info and warn lines, for tests of what a service logs. */
+export function capturingLogger(): { log: Logger; logged: Array<{ msg: string; fields?: Record<string, unknown> }> } {
+  const logged: Array<{ msg: string; fields?: Record<string, unknown> }> = [];
+  const log: Logger = {
+    ...silentLogger,
+    info: (msg, fields) => void logged.push({ msg, fields }),
+    warn: (msg, fields) => void logged.push({ msg, fields }),
+    child: () => log,
+  };
+  return { log, logged };
+}
 
 export const POOL_ADDRESS = DEVNET_POOL_ADDRESS;
 /** Distinct, valid devnet addresses for solo miners. */
