@@ -8,7 +8,7 @@ import { number } from "./format.js";
 const FAMILIES = [
   { name: "lolMiner", kind: "GPU", line: (p) => `lolMiner --algo KASPA --pool ${p.hostPort} --user ${p.user} --pass ${p.pass}` },
   { name: "BzMiner", kind: "GPU", line: (p) => `bzminer -a kaspa -p ${p.url} -w ${p.user} --pool_password ${p.pass}` },
-  { name: "SRBMiner", kind: "GPU", line: (p) => `SRBMiner-MULTI --algorithm kheavyhash --pool ${p.hostPort} --wallet ${p.user} --password ${p.pass}` },
+  { name: "SRBMiner", kind: "GPU", line: (p) => `SRBMiner-MULTI --algorithm kaspa --pool ${p.hostPort} --wallet ${p.user} --password ${p.pass}` },
   { name: "IceRiver", kind: "ASIC" },
   { name: "Bitmain", kind: "ASIC" },
   { name: "Goldshell", kind: "ASIC" },
