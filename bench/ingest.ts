@@ -1,9 +1,9 @@
 // Durable share ingest: `bun run bench/ingest.ts`. For Postgres (DATABASE_URL, or the local default) and for
 // PGlite on disk, prints the flood rate (shares/s acknowledged as durable) and the acknowledgement latency the
-// group commit adds at a steady rate (p50/p99).
+// group commit adds at a steady rate (p50/p99), with the load average before each (the machine may be shared).
 
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { openDatabase, type Database } from "../src/db/database.ts";
@@ -54,13 +54,14 @@ async function steady(rec: ShareRecorder): Promise<{ p50: number; p99: number }>
 }
 
 async function run(name: string, db: Database, spoolPath: string): Promise<void> {
+  const load = loadavg()[0]!.toFixed(2);
   const rec = await ShareRecorder.start({ db, spoolPath, persistBlock: async () => {} });
   const rate = await flood(rec);
   const lat = await steady(rec);
   await rec.stop();
   console.log(
     `${name.padEnd(8)} flood: ${Math.round(rate).toLocaleString("en")} durable shares/s | ` +
-      `steady ${STEADY_RATE.toLocaleString("en")}/s: ack p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms`,
+      `steady ${STEADY_RATE.toLocaleString("en")}/s: ack p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms | load average ${load}`,
   );
 }
 

@@ -1,7 +1,7 @@
 // /api/v1/miners/:address: one miner's balance, hashrate, workers, payments, ledger, earnings, blocks, refusals.
 
 import type { Hono } from "hono";
-import { blockCredits, blocksPage, historySlots, paidTotal, paymentsPage, recentMeanReward } from "../db/apiQueries.ts";
+import { blockCredits, blocksPage, historyCounts, paidTotal, paymentsPage, recentMeanReward, workerWork } from "../db/apiQueries.ts";
 import { dailyEarnings, ledgerPage, minerBalance, minerWorkers, type WorkerRow } from "../db/minerQueries.ts";
 import type { ApiContext } from "./app.ts";
 import { amount, amountOf, hashrate, iso } from "./format.ts";
@@ -9,7 +9,7 @@ import { refreshing } from "./cache.ts";
 import { BLOCKS_PER_SECOND } from "./network.ts";
 import { address, badParam, before, BLOCK_CURSOR, ID_CURSOR, limit, series } from "./params.ts";
 import { blockCursor, blockItem, page, paymentItem } from "./poolRoutes.ts";
-import { countSeries, workerSeries } from "./series.ts";
+import { countSeries, workerRates } from "./series.ts";
 
 /** A worker with a share in the last 10 minutes is online; in the last hour, idle; otherwise offline. */
 export function workerStatus(lastMs: number | null, now: number): "online" | "idle" | "offline" {
@@ -78,12 +78,14 @@ export function minerRoutes(app: Hono, ctx: ApiContext): void {
     const a = addr(c.req.param("address"));
     const now = ctx.now();
     const r = series(c.req.query(), now);
-    const [rows, net] = await Promise.all([historySlots(db, { from: r.from, to: r.to, address: a, byWorker: true, bucketSeconds: r.bucketSeconds }), ctx.network()]);
-    const perWorker = workerSeries(rows, r, net?.hashrate ?? null, now);
-    const names = Object.keys(perWorker).sort();
+    const [rows, net] = await Promise.all([workerWork(db, { from: r.from, to: r.to, address: a, bucketSeconds: r.bucketSeconds }), ctx.network()]);
+    const perWorker = workerRates(rows, r, net?.hashrate ?? null, now);
+    const names = [...perWorker.keys()].sort();
+    const lines = names.map((n) => perWorker.get(n)!);
     const step = r.bucketSeconds * 1000;
     const items = Array.from({ length: (r.to - r.from) / step }, (_, i) => {
-      const byWorker = Object.fromEntries(names.map((n) => [n, perWorker[n]![i]!.hashrate]));
+      const byWorker: Record<string, number> = {};
+      names.forEach((n, k) => (byWorker[n] = lines[k]![i]!));
       return { time: iso(r.from + i * step), hashrate: Math.min(Object.values(byWorker).reduce((s, h) => s + h, 0), net?.hashrate ?? Infinity), workers: byWorker };
     });
     return c.json({ bucket: r.bucket, from: iso(r.from), to: iso(r.to), workers: names, items });
@@ -133,7 +135,7 @@ export function minerRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/v1/miners/:address/rejects", async (c) => {
     const a = addr(c.req.param("address"));
     const r = series(c.req.query(), ctx.now());
-    const rows = await historySlots(db, { from: r.from, to: r.to, address: a, byWorker: false, bucketSeconds: r.bucketSeconds });
+    const rows = await historyCounts(db, { from: r.from, to: r.to, address: a, bucketSeconds: r.bucketSeconds });
     return c.json({ bucket: r.bucket, from: iso(r.from), to: iso(r.to), items: countSeries(rows, r) });
   });
 }

@@ -1,7 +1,7 @@
 // Turns history slots into evenly spaced series points. A slot longer than the bucket (an hour row in a
 // 5-minute series) spreads its work evenly over the buckets it covers, so rolled-up history draws no spikes.
 
-import type { SlotRow } from "../db/apiQueries.ts";
+import type { CountRow, WorkRow } from "../db/apiQueries.ts";
 import { hashrate, iso } from "./format.ts";
 import type { SeriesRange } from "./params.ts";
 
@@ -11,7 +11,7 @@ export interface Point {
 }
 
 /** Work per bucket (share units) per key (a worker name, or "" for the total). */
-function bucketWork(rows: readonly SlotRow[], r: SeriesRange): Map<string, Float64Array> {
+function bucketWork(rows: readonly WorkRow[], r: SeriesRange): Map<string, Float64Array> {
   const step = r.bucketSeconds * 1000;
   const n = (r.to - r.from) / step;
   const out = new Map<string, Float64Array>();
@@ -35,31 +35,37 @@ function bucketWork(rows: readonly SlotRow[], r: SeriesRange): Map<string, Float
   return out;
 }
 
-export function hashrateSeries(rows: readonly SlotRow[], r: SeriesRange, networkHashrate: number | null, now: number): Point[] {
+export function hashrateSeries(rows: readonly WorkRow[], r: SeriesRange, networkHashrate: number | null, now: number): Point[] {
   const work = bucketWork(rows, r).get("") ?? new Float64Array((r.to - r.from) / (r.bucketSeconds * 1000));
   return points(work, r, networkHashrate, now);
 }
 
-export function workerSeries(rows: readonly SlotRow[], r: SeriesRange, networkHashrate: number | null, now: number): Record<string, Point[]> {
-  const out: Record<string, Point[]> = {};
-  for (const [worker, work] of bucketWork(rows, r)) out[worker] = points(work, r, networkHashrate, now);
+/** Hashrate per bucket per worker: the per-worker lines of a miner's chart, without a time string per point. */
+export function workerRates(rows: readonly WorkRow[], r: SeriesRange, networkHashrate: number | null, now: number): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  for (const [worker, work] of bucketWork(rows, r)) out.set(worker, rates(work, r, networkHashrate, now));
   return out;
+}
+
+function rates(work: Float64Array, r: SeriesRange, networkHashrate: number | null, now: number): Float64Array {
+  const step = r.bucketSeconds * 1000;
+  return work.map((w, i) => {
+    const start = r.from + i * step;
+    // The bucket still being filled is divided by the time it has covered so far.
+    const seconds = Math.max(0, Math.min(step, now - start)) / 1000;
+    return hashrate(w, seconds, networkHashrate);
+  });
 }
 
 function points(work: Float64Array, r: SeriesRange, networkHashrate: number | null, now: number): Point[] {
   const step = r.bucketSeconds * 1000;
-  return Array.from(work, (w, i) => {
-    const start = r.from + i * step;
-    // The bucket still being filled is divided by the time it has covered so far.
-    const seconds = Math.max(0, Math.min(step, now - start)) / 1000;
-    return { time: iso(start)!, hashrate: hashrate(w, seconds, networkHashrate) };
-  });
+  return Array.from(rates(work, r, networkHashrate, now), (hashrate, i) => ({ time: iso(r.from + i * step)!, hashrate }));
 }
 
 export const REJECT_REASONS = ["job_not_found", "duplicate", "low_difficulty", "malformed", "unauthorized"] as const;
 
 /** Accepted and refused share counts per bucket, by reason. */
-export function countSeries(rows: readonly SlotRow[], r: SeriesRange) {
+export function countSeries(rows: readonly CountRow[], r: SeriesRange) {
   const step = r.bucketSeconds * 1000;
   const n = (r.to - r.from) / step;
   const items = Array.from({ length: n }, (_, i) => ({
@@ -71,7 +77,7 @@ export function countSeries(rows: readonly SlotRow[], r: SeriesRange) {
     const item = items[i];
     if (!item) continue;
     item.accepted += Number(row.accepted);
-    for (const k of REJECT_REASONS) item.rejected[k]! += Number(row[`rejected_${k}` as keyof SlotRow]);
+    for (const k of REJECT_REASONS) item.rejected[k]! += Number(row[`rejected_${k}` as keyof CountRow]);
   }
   return items;
 }
