@@ -1,9 +1,11 @@
-// The HTTP API as a Hono app: the kaspool seed's /config, /balance, /total, health and readiness, /api/v1 and
-// server-sent events, on the base app (base.ts: GET only, per-IP rate limit, optional CORS, JSON errors, /metrics).
+// The HTTP API as a Hono app: the kaspool seed's /config, /balance, /total, health and readiness, /api/v1,
+// server-sent events and the dashboard, on the base app (base.ts: GET only, per-IP rate limit, optional CORS, JSON
+// errors, /metrics).
 
 import type { Hono } from "hono";
 import { silentLogger, type Logger } from "../common/log.ts";
 import type { Config } from "../config/types.ts";
+import { dashboardRoutes } from "../dashboard/routes.ts";
 import type { Database } from "../db/database.ts";
 import type { BlockDagInfo } from "../node/types.ts";
 import type { StratumStats } from "../stratum/stats.ts";
@@ -43,7 +45,9 @@ export function createApi(opts: ApiOptions): { app: Hono; close(): void } {
   const network = opts.dagInfo ? cachedNetwork(opts.dagInfo, now) : async () => null;
   const events = new EventHub({ db: opts.db, stats: opts.stats, network, log, now });
   const ctx: ApiContext = { ...opts, log, now, network, events };
-  const app = baseApp({ api: opts.config.api, metrics: opts.metrics, measure: opts.measure, clientIp: opts.clientIp, log, now });
+  const app = baseApp({
+    api: opts.config.api, metrics: opts.metrics, measure: opts.measure, clientIp: opts.clientIp, log, now, beforeLimit: dashboardRoutes,
+  });
   seedRoutes(app, ctx);
   poolRoutes(app, ctx);
   minerRoutes(app, ctx);

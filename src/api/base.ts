@@ -15,10 +15,16 @@ export interface BaseAppOptions {
   metrics?: () => Promise<Response>;
   /** Counts and times every request (src/metrics httpMetrics). */
   measure?: MiddlewareHandler;
-  /** Client IP of a request (Bun's server.requestIP); the socket address unless api.trustProxy. */
+  /** The socket's address of a request (Bun's server.requestIP); used unless api.trustProxy. */
   clientIp?: (req: Request) => string | null;
   log: Logger;
   now(): number;
+  /**
+   * Routes answered before CORS, the GET-only check and the rate limit (the pool's dashboard: a page load fetches
+   * a dozen files from memory, which should not spend the API calls the page then makes). Other methods on their
+   * paths fall through to the GET-only check.
+   */
+  beforeLimit?: (app: Hono) => void;
 }
 
 export function baseApp(opts: BaseAppOptions): Hono {
@@ -34,6 +40,7 @@ export function baseApp(opts: BaseAppOptions): Hono {
     return c.json({ error: { code: "internal", message: "internal error" } }, 500);
   });
   app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `no such endpoint: ${c.req.path}`)));
+  opts.beforeLimit?.(app);
 
   if (api.corsOrigins.length) {
     app.use("*", cors({ origin: api.corsOrigins.includes("*") ? "*" : api.corsOrigins, allowMethods: ["GET"] }));
@@ -63,9 +70,11 @@ function errorResponse(c: Context, err: ApiError): Response {
   return c.json({ error: { code: err.code, message: err.message } }, err.status);
 }
 
+/** Behind a trusted proxy, the last X-Forwarded-For address: the one that proxy saw. Earlier ones are whatever
+ * the client sent, and taking them would let it pick a fresh rate-limit bucket per request. */
 function clientIp(req: Request, trustProxy: boolean, socketIp: BaseAppOptions["clientIp"]): string {
   if (trustProxy) {
-    const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    const forwarded = req.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return socketIp?.(req) ?? "unknown";

@@ -73,7 +73,7 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
       connected_workers: ctx.stats ? ctx.stats().workers.length : null,
       fee_percent: config.treasury.fee,
       payout: { scheme: "PPLNS", pplns_factor: config.pplns.factor, threshold: amount(BigInt(Math.round(config.payments.thresholdKas * 1e8))) },
-      ports: config.stratum.ports.map((p) => ({ port: p.port, mode: p.mode, difficulty: p.difficulty })),
+      ports: config.stratum.ports.map((p) => ({ port: p.port, mode: p.mode, difficulty: p.difficulty, tls: p.tls !== undefined })),
       blocks: Object.fromEntries(STATUSES.map((s) => [s, blocks[s] ?? 0])),
       last_block: last[0] ? blockItem(last[0]) : null,
       paid: amountOf(paid),

@@ -1,7 +1,7 @@
 // `bun run demo [--data DIR] [--free-ports]`: the whole pool on one machine, for a newcomer. A devnet, the pool on
 // its embedded database in a demo folder, the payer with a throwaway key, and two CPU miners (IceRiver- and
 // lolMiner-style) mining to two demo wallets. Within about two minutes the log shows shares, a block, its credit
-// by PPLNS and a payout. Ctrl-C stops everything.
+// by PPLNS and a payout, and the dashboard's URL. Ctrl-C stops everything.
 
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -28,7 +28,8 @@ async function main(): Promise<number> {
   // The devnet's chain lives in memory, so last run's blocks and balances would point at nothing: start afresh.
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  const ports: DemoPorts = values["free-ports"] ? { node: freePort(), stratum: 0, api: freePort() } : { node: 18610, stratum: 5555, api: 8080 };
+  // The devnet and stratum bind any free port themselves (0); the API's is probed, since its URL is announced.
+  const ports: DemoPorts = values["free-ports"] ? { node: 0, stratum: 0, api: freePort() } : { node: 18610, stratum: 5555, api: 8080 };
   const configFile = join(dataDir, "config.json");
   writeFileSync(configFile, JSON.stringify(demoConfig(dataDir, ports), null, 2));
 
@@ -80,19 +81,18 @@ async function main(): Promise<number> {
   return code;
 }
 
-/** The dashboard is served by the API when this build has one; otherwise the API itself is pointed at. */
+/** Prints the dashboard's URL once it answers. */
 async function announceDashboard(url: string): Promise<void> {
   for (let i = 0; i < 10; i++) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
       if (res.ok) return log.info("dashboard", { url });
-      return log.info("no dashboard in this build yet; the pool's figures are at its API", { url: `${url}api/v1/pool` });
     } catch {
       // not listening yet
     }
     await Bun.sleep(500);
   }
-  log.info("nothing answers at the API address", { url });
+  log.warn("the dashboard does not answer", { url });
 }
 
 main().then((code) => process.exit(code), (e) => {

@@ -14,6 +14,7 @@ import type { Reconciliation } from "../treasury/holdings.ts";
 import { formatReconciliation, reconcileTreasury } from "../treasury/position.ts";
 import { TreasuryWatcher } from "../treasury/watcher.ts";
 import { waitUntilReady } from "./run.ts";
+import { listenForStop, type StopSignal } from "./stopSignal.ts";
 
 const log = createLogger("kaspool");
 
@@ -43,39 +44,39 @@ export async function runPayer(opts: { configFile?: string }): Promise<number> {
     console.error("payer: needs Postgres (DATABASE_URL); the embedded database belongs to the pool process, and `bun run index.ts --devnet` runs the payer inside it");
     return 2;
   }
-  let signalled = false;
-  const signal = new Promise<string>((resolve) => {
-    const on = (name: string) => () => resolve(((signalled = true), name));
-    process.once("SIGINT", on("SIGINT"));
-    process.once("SIGTERM", on("SIGTERM"));
-  });
+  const signals = listenForStop(log);
   const node = new NodeClient({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("node") });
   node.start();
   try {
-    await Promise.race([waitUntilReady(node, config, () => signalled), signal]);
-    if (signalled) return 0;
-    const db = await openDatabase({ url: config.database.url, embeddedPath: config.database.embeddedPath, log: log.child("db") });
-    const treasury = config.pushgateway ? treasuryPush(config.pushgateway, config.metrics.pushIntervalSeconds) : null;
-    try {
-      const service = await startPayerService({
-        db, node, config, signer: makeSigner(key, config), log: log.child("payer"),
-        stopped: () => signalled, onStep: crashHook(process.env.KASPOOL_PAYER_CRASH_AFTER), onReconciled: treasury?.update,
-      });
-      if (service) {
-        log.info("payer running", { pool: config.treasury.address, everyMinutes: config.payments.intervalMinutes });
-        log.info("payer stopping", { signal: await signal });
-        await service.stop();
-      }
-    } finally {
-      await treasury?.stop();
-      await db.close();
-    }
-    return 0;
+    await Promise.race([waitUntilReady(node, config, signals.stopping), signals.received]);
+    if (!signals.stopping()) await pay(key, config, node, signals);
   } catch (e) {
     log.error("payer failed", { error: e instanceof Error ? e.message : String(e) });
     return 1;
   } finally {
     await node.close();
+  }
+  log.info("payer stopped");
+  return 0;
+}
+
+/** Pays until a signal, then finishes the cycle under way (a payout cut short is settled at the next start). */
+async function pay(key: string, config: Config, node: NodeClient, signals: StopSignal): Promise<void> {
+  const db = await openDatabase({ url: config.database.url, embeddedPath: config.database.embeddedPath, log: log.child("db") });
+  const treasury = config.pushgateway ? treasuryPush(config.pushgateway, config.metrics.pushIntervalSeconds) : null;
+  try {
+    const service = await startPayerService({
+      db, node, config, signer: makeSigner(key, config), log: log.child("payer"),
+      stopped: signals.stopping, onStep: crashHook(process.env.KASPOOL_PAYER_CRASH_AFTER), onReconciled: treasury?.update,
+    });
+    if (service) {
+      log.info("payer running", { pool: config.treasury.address, everyMinutes: config.payments.intervalMinutes });
+      log.info("payer stopping", { signal: await signals.received });
+      await service.stop();
+    }
+  } finally {
+    await treasury?.stop();
+    await db.close();
   }
 }
 

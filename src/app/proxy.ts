@@ -10,6 +10,7 @@ import { startProxy } from "../proxy/index.ts";
 import { proxyMetrics } from "../proxy/metrics.ts";
 import { reportLines } from "../proxy/status.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
+import { listenForStop } from "./stopSignal.ts";
 
 const log = createLogger("proxy");
 
@@ -29,10 +30,7 @@ export async function runProxy(opts: { configFile?: string; checkConfig: boolean
   }
   if (config.debug) process.env.DEBUG ??= "1";
   keepServingThroughBackgroundFailures(log);
-  const signal = new Promise<string>((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
+  const signals = listenForStop(log);
 
   let proxy;
   let server;
@@ -50,9 +48,10 @@ export async function runProxy(opts: { configFile?: string; checkConfig: boolean
     for (const [what, fields] of reportLines(proxy.status())) log.info(what, fields);
   }, config.proxy.reportMinutes * 60_000);
 
-  log.info("stopping", { signal: await signal });
+  log.info("stopping", { signal: await signals.received });
   clearInterval(report);
   await server.stop();
   await proxy.stop();
+  log.info("stopped");
   return 0;
 }

@@ -20,6 +20,7 @@ import { startRetention } from "../shares/retention.ts";
 import { startStratum } from "../stratum/index.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
 import { statsFields } from "./statsLine.ts";
+import { listenForStop } from "./stopSignal.ts";
 
 const log = createLogger("kaspool");
 
@@ -48,19 +49,9 @@ export async function runPool(opts: RunOptions): Promise<number> {
   configureLogs({ format: config.log.format, debug: config.debug });
   keepServingThroughBackgroundFailures(log);
 
-  // Listen before starting anything, so a signal during start-up also stops cleanly.
-  let signalled: string | null = null;
+  // Before starting anything, so a signal during start-up also stops cleanly (within SHUTDOWN_BOUND_MS).
+  const signals = listenForStop(log);
   let stopStratum: () => Promise<void> = async () => {};
-  const signal = new Promise<string>((resolve) => {
-    // Later signals are ignored, not fatal: Ctrl-C reaches `bun run` and the pool both, and `bun run` passes it
-    // on, so one keypress can arrive twice. The stop is bounded anyway (SHUTDOWN_BOUND_MS).
-    const on = (name: string) => () => {
-      if (signalled) return log.debug("already stopping", { signal: name });
-      resolve((signalled = name));
-    };
-    process.on("SIGINT", on("SIGINT"));
-    process.on("SIGTERM", on("SIGTERM"));
-  });
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -69,10 +60,13 @@ export async function runPool(opts: RunOptions): Promise<number> {
 
   try {
     if (opts.devnet) {
-      const port = Number(new URL(config.node.urls[0]!).port);
+      const url = new URL(config.node.urls[0]!);
       // Inside the pool the devnet's per-block lines would bury the pool's own; DEBUG=1 shows them.
-      const devnet = await startDevnet({ port, difficulty: opts.devnetDifficulty, maturity: config.treasury.coinbaseMaturity, log: quietInfo(log.child("devnet")) });
+      const devnet = await startDevnet({ port: Number(url.port), difficulty: opts.devnetDifficulty, maturity: config.treasury.coinbaseMaturity, log: quietInfo(log.child("devnet")) });
       stops.push(() => devnet.stop());
+      // Port 0 (or none) lets the devnet take any free port, with no probe-then-bind race: the pool goes there.
+      url.port = String(devnet.port);
+      config.node.urls[0] = url.href;
       log.info("devnet node started", { url: devnet.url });
     }
 
@@ -83,8 +77,8 @@ export async function runPool(opts: RunOptions): Promise<number> {
     metrics.attach({ node });
     node.start();
     stops.push(() => node.close());
-    await Promise.race([waitUntilReady(node, config, () => signalled !== null), signal]);
-    if (signalled) {
+    await Promise.race([waitUntilReady(node, config, signals.stopping), signals.received]);
+    if (signals.stopping()) {
       await stopAll();
       log.info("stopped");
       return 0;
@@ -122,7 +116,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
       // The wallet's figures join /metrics from the first reconciliation on, so none reads 0 before the wallet does.
       let treasury: TreasuryMetrics | null = null;
       const payer = await startPayerService({
-        db, node, config, signer: makeSigner(payerKey, config), log: log.child("payer"), stopped: () => signalled !== null,
+        db, node, config, signer: makeSigner(payerKey, config), log: log.child("payer"), stopped: signals.stopping,
         onReconciled: (r) => (treasury ??= new TreasuryMetrics(metrics.registry)).update(r),
       });
       if (payer) stops.push(() => payer.stop());
@@ -133,8 +127,10 @@ export async function runPool(opts: RunOptions): Promise<number> {
       windowWork: async () => (config.pplns.factor * (await node.getBlockDagInfo()).difficulty) / 2 ** 31,
     });
     stops.push(() => retention.stop());
+    // A configured port 0 is whichever port the system gave: /config and /api/v1/pool announce the one miners reach.
+    const bound = { ...config, stratum: { ...config.stratum, ports: config.stratum.ports.map((p, i) => ({ ...p, port: stratum.ports[i]! })) } };
     const api = startApi({
-      db, config, stats: () => stratum.stats(), dagInfo: () => node.getBlockDagInfo(),
+      db, config: bound, stats: () => stratum.stats(), dagInfo: () => node.getBlockDagInfo(),
       nodeProblem: () => checkNodeReady(node, config.network), templatesFresh: () => stratum.templatesFresh(), log: log.child("api"),
       metrics: () => metrics.response(), measure: httpMetrics(metrics),
     });
@@ -150,7 +146,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
     return 1;
   }
 
-  log.info("stopping", { signal: await signal, boundSeconds: SHUTDOWN_BOUND_MS / 1000 });
+  log.info("stopping", { signal: await signals.received, boundSeconds: SHUTDOWN_BOUND_MS / 1000 });
   // Miners go first: no new connection or share while the rest stops. Then the payer finishes its cycle, the
   // recorder writes every share it acknowledged, and the database closes.
   const finished = await Promise.race([

@@ -83,19 +83,29 @@ const ENV_KEYS: Array<[string, string]> = [
   ["DATABASE_URL", "database.url"], ["PUSHGATEWAY", "pushgateway"], ["NODE_URL", "node.urls"], ["LOG_FORMAT", "log.format"],
 ];
 
-const DEBUG_VALUES: Record<string, boolean> = { "1": true, true: true, "0": false, false: false };
+const BOOLEAN_VALUES: Record<string, boolean> = { "1": true, true: true, "0": false, false: false };
+
+/** A yes/no variable: unset or empty is undefined; a value other than 1, 0, true or false is refused, not guessed. */
+function envBoolean(env: Record<string, string | undefined>, name: string): boolean | undefined {
+  const value = env[name];
+  if (value === undefined || value === "") return undefined;
+  const parsed = BOOLEAN_VALUES[value.toLowerCase()];
+  if (parsed === undefined) throw new ConfigError(`environment ${name}: must be 1, 0, true or false (got "${value}")`);
+  return parsed;
+}
 
 /** Deployment settings and secrets come from the environment, as in kaspool's .env. */
 function fromEnv(env: Record<string, string | undefined>): Json {
   const out: Json = {};
   if (env.DATABASE_URL) out.database = { url: env.DATABASE_URL };
   if (env.PUSHGATEWAY) out.pushgateway = env.PUSHGATEWAY;
-  if (env.DEBUG !== undefined && env.DEBUG !== "") {
-    const debug = DEBUG_VALUES[env.DEBUG.toLowerCase()];
-    if (debug === undefined) throw new ConfigError(`environment DEBUG: must be 1, 0, true or false (got "${env.DEBUG}")`);
-    out.debug = debug;
-  }
-  if (env.API_HOST) out.api = { host: env.API_HOST };
+  const debug = envBoolean(env, "DEBUG");
+  if (debug !== undefined) out.debug = debug;
+  const api: Json = {};
+  if (env.API_HOST) api.host = env.API_HOST;
+  const trustProxy = envBoolean(env, "API_TRUST_PROXY");
+  if (trustProxy !== undefined) api.trustProxy = trustProxy;
+  if (Object.keys(api).length) out.api = api;
   if (env.NODE_URL) out.node = { urls: env.NODE_URL.split(",").map((u) => u.trim()).filter(Boolean) };
   if (env.LOG_FORMAT) out.log = { format: env.LOG_FORMAT };
   return out;

@@ -3,6 +3,7 @@
 // Until an upstream is ready the miner's requests wait, so a Bitmain subscribe result can carry its extranonce.
 // Framing, dispatch, the job throttle, timeouts and output are LineConnection's, as for the pool's miners.
 
+import { ShareRatio } from "../stratum/bans.ts";
 import { ConnectionDifficulty } from "../stratum/difficulty.ts";
 import { errors, rejectReason, StratumError, StratumErrorCode, type RejectReason } from "../stratum/errors.ts";
 import { LineConnection, type LineContext, type Transport } from "../stratum/lineConnection.ts";
@@ -20,6 +21,8 @@ export interface ProxyHub extends LineContext {
   current(): ProxyJob | null;
   lookup(id: string): ProxyJob | undefined;
   forward(job: ProxyJob, nonce: bigint): Promise<Verdict>;
+  /** A connection whose invalid-share ratio earned a ban (stratum.ban) reports itself here. */
+  onBanned(conn: MinerConnection): void;
 }
 
 const MAX_WAITING_LINES = 16;
@@ -33,6 +36,7 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
   /** The port's difficulty and vardiff as on the pool, clamped to the upstream's difficulty instead of the network's. */
   private readonly difficulty: ConnectionDifficulty;
   private readonly shareCtx: ShareCheckContext;
+  private readonly ratio: ShareRatio;
   private lastJob: ProxyJob | null = null;
   readonly counts = { accepted: 0, forwarded: 0, upstreamAccepted: 0, rejected: {} as Partial<Record<RejectReason | "upstream", number>> };
   lastShareAt: number | null = null;
@@ -42,6 +46,7 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
     super(ctx, transport, remoteAddress, now);
     this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.shareCtx = { history: this.history, lookup: (id) => ctx.lookup(id), local: "", searchJobs: false };
+    this.ratio = new ShareRatio(ctx.config.stratum.ban);
   }
 
   get currentDifficulty(): number {
@@ -149,8 +154,13 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
     try {
       share = checkShare(this.shareCtx, req.params);
     } catch (err) {
-      if (err instanceof StratumError) this.countReject(rejectReason(err.code));
-      throw err;
+      if (!(err instanceof StratumError)) throw err;
+      const reason = rejectReason(err.code);
+      this.countReject(reason);
+      this.send(errorLine(req.id, err));
+      // An upstream that went away takes its jobs with it: shares on them are not the miner's fault.
+      if (reason !== "job-not-found") this.countInvalid();
+      return;
     }
     const { job, sent, nonce } = share;
     if (share.forward) {
@@ -170,6 +180,12 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
     this.meter.add(sent.difficulty, now);
     this.difficulty.share();
     this.send(resultLine(req.id, true));
+    if (this.ratio.record(true)) this.ctx.onBanned(this);
+  }
+
+  /** Bad shares and garbage lines weigh toward a ban as on the pool's ports. */
+  protected override countInvalid(): void {
+    if (this.ratio.record(false)) this.ctx.onBanned(this);
   }
 
   private countReject(reason: RejectReason | "upstream"): void {

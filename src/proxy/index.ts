@@ -8,10 +8,11 @@ import { createLogger, type Logger } from "../common/log.ts";
 import type { Config, UpstreamConfig } from "../config/types.ts";
 import type { MinerJob } from "../miner/jobParams.ts";
 import { reconnectDelayMs } from "../node/backoff.ts";
+import { IpAdmission } from "../stratum/admission.ts";
+import { describePort, listen } from "../stratum/server.ts";
 import { CircuitBreaker } from "./breaker.ts";
-import type { MinerConnection, ProxyHub } from "./downstream.ts";
+import { MinerConnection, type ProxyHub } from "./downstream.ts";
 import { JobBook, type ProxyJob } from "./jobs.ts";
-import { listenPort } from "./listener.ts";
 import { NonceSpace } from "./nonceSpace.ts";
 import { upstreamAt } from "./schedule.ts";
 import { UpstreamStats, verdictReason } from "./stats.ts";
@@ -214,22 +215,31 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     return verdict;
   }
 
+  const admission = new IpAdmission(config.stratum, Date.now());
   const hub: Omit<ProxyHub, "port"> = {
     config, log, nonces,
     current: () => current,
     lookup: (id) => book.get(id),
     forward,
+    onBanned(conn) {
+      log.warn("banned for invalid shares or requests", { ip: conn.remoteAddress, seconds: config.stratum.ban.durationSeconds });
+      admission.ban(conn.remoteAddress, miners);
+    },
   };
 
-  const listeners: Array<ReturnType<typeof listenPort>> = [];
+  const listeners: Array<ReturnType<typeof listen<MinerConnection>>> = [];
   try {
     for (const port of config.stratum.ports) {
-      listeners.push(listenPort(config.stratum.host, { ...hub, port }, {
-        joined(conn) {
+      const ctx: ProxyHub = { ...hub, port };
+      listeners.push(listen({
+        host: config.stratum.host, port, stratum: config.stratum, log, admission,
+        open(output, ip) {
+          const conn = new MinerConnection(ctx, output, ip, Date.now());
           miners.add(conn);
           evaluate();
+          return conn;
         },
-        left(conn) {
+        closed(conn) {
           miners.delete(conn);
           evaluate();
         },
@@ -242,9 +252,10 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
   const ticker = setInterval(() => {
     const now = Date.now();
     for (const m of miners) m.tick(now);
+    admission.tick(now);
     evaluate();
   }, opts.tickMs ?? 1_000);
-  log.info("proxy listening", { host: config.stratum.host, ports: listeners.map((l) => l.port).join(","), upstreams: ups.map((u) => u.config.name).join(",") });
+  log.info("proxy listening", { host: config.stratum.host, ports: listeners.map((l, i) => describePort(l.port, config.stratum.ports[i]!)).join(","), upstreams: ups.map((u) => u.config.name).join(",") });
 
   return {
     ports: listeners.map((l) => l.port),

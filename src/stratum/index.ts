@@ -7,11 +7,11 @@ import type { BlockSubmitter } from "../node/blockSubmitter.ts";
 import type { NodeClient } from "../node/client.ts";
 import type { ShareSink } from "../shares/types.ts";
 import { TemplateHub } from "../templates/index.ts";
-import { BanList } from "./bans.ts";
-import type { StratumConnection } from "./connection.ts";
+import { IpAdmission } from "./admission.ts";
+import { StratumConnection } from "./connection.ts";
 import { ExtranonceAllocator } from "./extranonce.ts";
 import { silentObserver, type StratumObserver } from "./observer.ts";
-import { listen, type Admission } from "./server.ts";
+import { describePort, listen } from "./server.ts";
 import { StatsCounters, type StratumStats, type WorkerStats } from "./stats.ts";
 
 export type { StratumStats, WorkerStats } from "./stats.ts";
@@ -44,8 +44,6 @@ export interface Stratum {
 
 /** Written into every coinbase after the node's version, so blocks can be attributed to the pool software. */
 const COINBASE_TAG = "kaspool";
-/** Expired bans are dropped this often; a scan of every ban each second would cost more than it frees. */
-const BAN_PRUNE_MS = 60_000;
 
 export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   const { config, node, submitter, sink } = opts;
@@ -65,28 +63,11 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
 
   const extranonces = new ExtranonceAllocator(s.extranonceSize);
   const counters = new StatsCounters(Date.now());
-  const bans = new BanList(s.ban.durationSeconds);
-  const perIp = new Map<string, number>();
+  const admission = new IpAdmission(s, Date.now());
   const connections = new Set<StratumConnection>();
-
-  const admission: Admission = {
-    admit(ip) {
-      if (bans.isBanned(ip, Date.now())) return false;
-      const n = perIp.get(ip) ?? 0;
-      if (n >= s.maxConnectionsPerIp) return false;
-      perIp.set(ip, n + 1);
-      return true;
-    },
-    leave(ip) {
-      const n = (perIp.get(ip) ?? 1) - 1;
-      if (n <= 0) perIp.delete(ip);
-      else perIp.set(ip, n);
-    },
-  };
   const onBanned = (conn: StratumConnection) => {
-    bans.ban(conn.remoteAddress, Date.now());
     log.warn("banned for invalid shares or requests", { ip: conn.remoteAddress, seconds: s.ban.durationSeconds });
-    for (const c of connections) if (c.remoteAddress === conn.remoteAddress) c.close();
+    admission.ban(conn.remoteAddress, connections);
   };
 
   const listeners: Array<ReturnType<typeof listen>> = [];
@@ -94,7 +75,19 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
     const floor = difficultyFloor(config);
     for (const port of s.ports) {
       const ctx = { config, port: floorPort(port, floor), submitter, sink, hub, extranonces, stats: counters, observer, portLabel: String(port.port), log, onBanned };
-      const listener = listen({ host: s.host, ctx, admission, connections });
+      const listener = listen({
+        host: s.host, port: ctx.port, stratum: s, log, admission,
+        open(output, ip) {
+          const conn = new StratumConnection(ctx, output, ip, Date.now());
+          connections.add(conn);
+          observer.connected(ctx.portLabel);
+          return conn;
+        },
+        closed(conn, byUs) {
+          connections.delete(conn);
+          observer.disconnected(ctx.portLabel, byUs ? "pool" : "miner");
+        },
+      });
       ctx.portLabel = String(listener.port);
       listeners.push(listener);
     }
@@ -103,22 +96,17 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
     await hub.stop();
     throw new Error(`stratum could not listen: ${(err as Error).message}`);
   }
-  let lastPrune = Date.now();
   const ticker = setInterval(() => {
     const now = Date.now();
     for (const c of connections) c.tick(now);
-    if (now - lastPrune >= BAN_PRUNE_MS) {
-      lastPrune = now;
-      bans.prune(now);
-    }
+    admission.tick(now);
   }, 1_000);
-  const described = listeners.map((l, i) => `${l.port}${s.ports[i]!.tls ? " (tls)" : ""}${s.ports[i]!.proxyProtocol ? " (proxy protocol)" : ""}`);
-  log.info("stratum listening", { host: s.host, ports: described.join(",") });
+  log.info("stratum listening", { host: s.host, ports: listeners.map((l, i) => describePort(l.port, s.ports[i]!)).join(",") });
 
   let stopped = false;
   return {
     ports: listeners.map((l) => l.port),
-    bannedIps: () => bans.size,
+    bannedIps: () => admission.banned,
     async stop() {
       if (stopped) return;
       stopped = true;

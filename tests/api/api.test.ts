@@ -240,6 +240,35 @@ test("rate limit: 429 with Retry-After past the burst", async () => {
   }
 }, 30_000);
 
+test("rate limit per client IP: X-Forwarded-For only with api.trustProxy, and only the address the proxy added", async () => {
+  const db = await openDatabase({ url: null, embeddedPath: "memory://" });
+  const codes = async (trustProxy: boolean, forwardedFor: string[]) => {
+    const config = loadConfig({ env: {} });
+    config.api.port = 0;
+    config.api.rateLimit = { requestsPerSecond: 0.01, burst: 1 };
+    config.api.trustProxy = trustProxy;
+    const api = startApi({ db, config });
+    try {
+      const out: number[] = [];
+      for (const xff of forwardedFor) out.push((await fetch(`http://127.0.0.1:${api.port}/health`, { headers: { "X-Forwarded-For": xff } })).status);
+      return out;
+    } finally {
+      await api.stop();
+    }
+  };
+  try {
+    // Not trusted: every request is the socket's (loopback), whatever the header says.
+    expect(await codes(false, ["203.0.113.1", "203.0.113.2"])).toEqual([200, 429]);
+    // Trusted: one bucket per client the proxy saw.
+    expect(await codes(true, ["203.0.113.1", "203.0.113.2", "203.0.113.1"])).toEqual([200, 200, 429]);
+    // A client's own X-Forwarded-For comes first and the proxy appends what it saw: a made-up first address
+    // does not buy a fresh bucket.
+    expect(await codes(true, ["203.0.113.1", "198.51.100.7, 203.0.113.1", "10.0.0.1,203.0.113.1"])).toEqual([200, 429, 429]);
+  } finally {
+    await db.close();
+  }
+}, 30_000);
+
 test("a failure inside answers 500 as JSON without a stack trace; /ready says 503 and why", async () => {
   const db = await openDatabase({ url: null, embeddedPath: "memory://" });
   const config = loadConfig({ env: {} });

@@ -1,5 +1,6 @@
-// `bun run demo` as a newcomer runs it: within about two minutes the log shows accepted shares, a found block,
-// its PPLNS credit and a payout the devnet accepted, each as one line; Ctrl-C (SIGINT) stops it with exit 0.
+// `bun run demo` as a newcomer runs it: within about two minutes the log shows the dashboard's URL, accepted shares,
+// a found block, its PPLNS credit and a payout the devnet accepted, each as one line; Ctrl-C (SIGINT) stops it with
+// exit 0.
 
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,7 +19,7 @@ test("bun run demo shows shares, a block, a credit and a payout, and stops clean
     for await (const chunk of stream) out += new TextDecoder().decode(chunk);
   };
   const reading = Promise.all([read(demo.stdout), read(demo.stderr)]);
-  const lines = ["demo key, devnet only", "shares accepted by the pool", "block found", "block credited", "payout accepted"];
+  const lines = ["demo key, devnet only", "dashboard url=http://127.0.0.1:", "shares accepted by the pool", "block found", "block credited", "payout accepted"];
   const deadline = Date.now() + 170_000;
   while (!lines.every((l) => out.includes(l)) && Date.now() < deadline && demo.exitCode === null) await Bun.sleep(200);
   for (const l of lines) expect(out).toContain(l);

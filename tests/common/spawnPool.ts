@@ -4,15 +4,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { freePort } from "./ports.ts";
 import type { Scratch } from "./scratch.ts";
 
-/** Writes dir/config.json: `config` over a devnet on a free port, the API on port 0 and the database in dir/db. */
+/** Writes dir/config.json: `config` over a devnet on a port of its own, the API on port 0 and the database in dir/db. */
 export function writeDevnetConfig(dir: string, config: Record<string, unknown>): string {
   const file = join(dir, "config.json");
-  // The pool starts its devnet on node.urls[0] and dials that URL, so this port must be known before it starts.
   writeFileSync(file, JSON.stringify({
-    node: { urls: [`ws://127.0.0.1:${freePort()}`] },
+    // The devnet binds a free port itself and the pool is pointed at it (no probe-then-bind race).
+    node: { urls: ["ws://127.0.0.1:0"] },
     api: { port: 0 },
     database: { embeddedPath: join(dir, "db") },
     ...config,

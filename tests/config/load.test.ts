@@ -69,6 +69,14 @@ describe("config loading", () => {
     expect(load({}, {}).api.host).toBe("127.0.0.1");
   });
 
+  test("API_TRUST_PROXY sets api.trustProxy (the API behind compose's nginx), 1/0/true/false only", () => {
+    expect(load({ api: { port: 9000 } }, { API_TRUST_PROXY: "true", API_HOST: "0.0.0.0" }).api)
+      .toMatchObject({ host: "0.0.0.0", port: 9000, trustProxy: true });
+    expect(load({ api: { trustProxy: true } }, { API_TRUST_PROXY: "0" }).api.trustProxy).toBe(false);
+    expect(load({}, {}).api.trustProxy).toBe(false);
+    expect(failure({}, { API_TRUST_PROXY: "yes" })).toBe('environment API_TRUST_PROXY: must be 1, 0, true or false (got "yes")');
+  });
+
   test("port entries get per-port defaults and accept tiny fractional difficulties", () => {
     const config = load({ stratum: { ports: [{ port: 7000, difficulty: 1e-9, vardiff: false }] } });
     expect(config.stratum.ports).toEqual([{ port: 7000, mode: "pplns", difficulty: 1e-9, vardiff: false, encoding: "auto", proxyProtocol: false }]);

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 
-const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+/** Where the database tests look for Postgres when DATABASE_URL is unset (the README says so). */
+export const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
 export interface TestBackend {
   name: "postgres" | "pglite";

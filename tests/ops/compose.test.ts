@@ -90,6 +90,13 @@ describe.skipIf(!haveCompose)("docker-compose config", () => {
     expect(readFileSync("backup/Dockerfile", "utf8")).toMatch(/^USER postgres$/m);
   });
 
+  test("kaspool-db keeps its data in the postgres_data volume and creates the schema from init.sql", () => {
+    const volumes: string[] = svc("kaspool-db").volumes;
+    expect(volumes).toContain("postgres_data:/var/lib/postgresql/data:rw");
+    expect(volumes).toContain(`${process.cwd()}/init.sql:/docker-entrypoint-initdb.d/init.sql:ro`);
+    expect(Object.keys(base!.doc!.volumes)).toContain("postgres_data");
+  });
+
   test("only kaspool-payer holds the treasury key", () => {
     const holders = SERVICES.filter((n) => "TREASURY_PRIVATE_KEY" in (svc(n).environment ?? {}));
     expect(holders).toEqual(["kaspool-payer"]);
@@ -176,10 +183,34 @@ describe.skipIf(!haveCompose)("docker-compose config", () => {
       expect(composeText).toContain(`\${${name}:-${value}}`);
     }
 
-    const read = new Set([...readFileSync("src/config/load.ts", "utf8").matchAll(/env\.([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!));
-    expect(read.size).toBeGreaterThan(3);
+    // Every variable the code reads (process.env.X, env.X, envBoolean(env, "X"), $X in backup/) is described:
+    // as an entry above, or in the closing list of what compose sets itself ("# - NAME: …").
+    const sources = [...new Bun.Glob("src/**/*.ts").scanSync("."), "index.ts"].map((f) => readFileSync(f, "utf8")).join("\n");
+    const read = new Set([...sources.matchAll(/\benv(?:\.([A-Z_][A-Z0-9_]*)|, "([A-Z_][A-Z0-9_]*)")/g)].map((m) => (m[1] ?? m[2])!));
+    expect(read.size).toBeGreaterThan(8);
+    const backupRead = [...new Bun.Glob("backup/*.sh").scanSync(".")].flatMap((f) => [...readFileSync(f, "utf8").matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!));
+    const described = new Set(example.flatMap((line) => line.match(/^# - ([A-Z_][A-Z0-9_]*): \S/)?.[1] ?? []));
+    for (const name of [...read, ...backupRead]) {
+      expect({ name, inExample: listed.has(name) || described.has(name) }).toEqual({ name, inExample: true });
+    }
+    for (const name of described.keys()) expect({ name, alsoAnEntry: listed.has(name) }).toEqual({ name, alsoAnEntry: false });
+
+    // What the pool and the payer read reaches them, but the tests' crash hook.
     const passed = new Set([...Object.keys(svc("kaspool-app").environment), ...Object.keys(svc("kaspool-payer").environment)]);
-    for (const name of read) expect({ name, passed: passed.has(name) }).toEqual({ name, passed: true });
+    for (const name of read) if (name !== "KASPOOL_PAYER_CRASH_AFTER") expect({ name, passed: passed.has(name) }).toEqual({ name, passed: true });
+    for (const name of new Set(backupRead)) expect({ name, passed: name in svc("kaspool-backup").environment }).toEqual({ name, passed: true });
+  });
+
+  test("containers log one JSON object per line unless .env says otherwise", () => {
+    for (const name of ["kaspool-app", "kaspool-payer"]) expect({ name, format: svc(name).environment.LOG_FORMAT }).toEqual({ name, format: "json" });
+    expect(composeText).toContain("LOG_FORMAT: ${LOG_FORMAT:-json}");
+  });
+
+  test("the API trusts X-Forwarded-For only where nginx is its only way in, and nginx sets it, never appends", () => {
+    expect(svc("kaspool-app").environment.API_TRUST_PROXY).toBe("1");
+    expect(svc("kaspool-app").ports.map(String).join(" ")).not.toContain(String(API_PORT));
+    expect(nginxText).toMatch(/^\s*proxy_set_header X-Forwarded-For \$remote_addr;$/m);
+    expect(nginxText).not.toContain("$proxy_add_x_forwarded_for");
   });
 });
 
@@ -196,4 +227,18 @@ describe("nginx and Prometheus check their own files", () => {
     expect(r.stdout + r.stderr).toContain("SUCCESS");
     expect(r.status).toBe(0);
   });
+});
+
+test("the README's Running with Docker walks through .env, profiles, ports, TLS, backups and upgrades, and says what never ran", () => {
+  const readme = readFileSync("README.md", "utf8");
+  const section = readme.slice(readme.indexOf("## Running with Docker"), readme.indexOf("\n## ", readme.indexOf("## Running with Docker") + 1));
+  const steps = [...section.matchAll(/^\*\*\d+\. ([^*]+)\*\*/gm)].map((m) => m[1]!.replace(/\.$/, ""));
+  expect(steps).toEqual(["`.env`", "`config/config.json`", "Profiles", "Ports", "TLS", "Backups", "Upgrades"]);
+  expect(section).toContain("cp .env.example .env");
+  for (const profile of ["--profile devnet", "--profile node"]) expect(section).toContain(`docker compose ${profile} up -d`);
+  expect(section).toContain("**no image was built and no container ever ran**");
+  expect(section).toContain("Not verified:");
+  // Every service of the compose file is introduced.
+  const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+  for (const name of SERVICES) expect({ name, introduced: rows.some((r) => r.split("|")[1]!.includes(`\`${name}\``)) }).toEqual({ name, introduced: true });
 });

@@ -1,16 +1,22 @@
 // A real nginx with the repository's nginx.conf (compose host names swapped for loopback ports) in front of a real
-// pool (`index.ts --devnet` as its own process): requests reach the pool's API port, the limit answers 429, and
-// /metrics, Prometheus, the Pushgateway and Grafana are out of reach, whatever path is tried.
+// pool (`index.ts --devnet` as its own process, with API_TRUST_PROXY=1 as compose sets it): every routed path
+// answers exactly what the pool's API answers, the API's per-IP limit sees each client behind nginx and cannot be
+// dodged with a forged X-Forwarded-For, nginx's own limit answers 429, and /metrics, Prometheus, the Pushgateway and
+// Grafana are out of reach, whatever path is tried. Requests leave from their own loopback addresses (127.0.1.x):
+// to nginx, and so to the API, each address is a different client.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
 import { hasTool } from "./tools.ts";
 import { writeNginxCopy } from "./nginxConf.ts";
 
+/** nginx cannot say which port it bound, so its port is probed; a lost race is retried with another. */
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
@@ -24,6 +30,9 @@ const haveNginx = hasTool("nginx") && process.getuid?.() === 0;
 if (hasTool("nginx") && !haveNginx) console.warn("SKIP the real-nginx test: it runs nginx as root with a private prefix");
 const dir = mkdtempSync(join(tmpdir(), "kaspool-nginx-"));
 chmodSync(dir, 0o755);
+// The API's own limit, small so the test reaches it: 5 at once, then one every 5 s.
+const API_BURST = 5;
+const API_PER_SECOND = 0.2;
 let pool: Subprocess<"ignore", "pipe", "pipe"> | null = null;
 let nginx: Subprocess | null = null;
 let nginxPort = 0;
@@ -33,30 +42,31 @@ const sentinels: Array<{ name: string; hits: number; server: ReturnType<typeof B
 
 beforeAll(async () => {
   if (!haveNginx) return;
-  apiPort = await freePort();
-  const devnetPort = await freePort();
   const config = join(dir, "config.json");
   writeFileSync(config, JSON.stringify({
-    node: { urls: [`ws://127.0.0.1:${devnetPort}`] },
+    node: { urls: ["ws://127.0.0.1:0"] },
     stratum: { host: "127.0.0.1", ports: [{ port: 0, mode: "pplns", difficulty: 1 / 65536 }] },
-    api: { host: "127.0.0.1", port: apiPort },
+    api: { host: "127.0.0.1", port: 0, rateLimit: { requestsPerSecond: API_PER_SECOND, burst: API_BURST } },
     database: { embeddedPath: join(dir, "db") },
   }));
   pool = Bun.spawn(["bun", "run", "index.ts", "--devnet", "--config", config], {
-    env: { ...process.env, DATABASE_URL: "", DEBUG: "" }, stdout: "pipe", stderr: "pipe",
+    env: { ...process.env, DATABASE_URL: "", DEBUG: "", LOG_FORMAT: "text", API_TRUST_PROXY: "1" }, stdout: "pipe", stderr: "pipe",
   });
   let output = "";
   const decoder = new TextDecoder();
-  await new Promise<void>((resolve, reject) => {
+  apiPort = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`pool did not start:\n${output}`)), 60_000);
     void (async () => {
       for await (const chunk of pool!.stdout) {
         output += decoder.decode(chunk);
-        if (output.includes("pool running")) {
+        const port = output.match(/api listening .*port=(\d+)/)?.[1];
+        if (port) {
           clearTimeout(timer);
-          resolve();
+          return resolve(Number(port));
         }
       }
+      clearTimeout(timer);
+      reject(new Error(`pool exited before serving its API:\n${output}${await new Response(pool!.stderr).text()}`));
     })();
   });
 
@@ -67,12 +77,16 @@ beforeAll(async () => {
     sentinels.push(sentinel);
     upstreams[host] = `127.0.0.1:${sentinel.server.port}`;
   }
-  nginxPort = await freePort();
-  const file = writeNginxCopy({ dir, listenPort: nginxPort, upstreams, required: ["kaspool-app:8080"] });
-  nginx = Bun.spawn(["nginx", "-p", dir, "-c", file, "-e", join(dir, "startup.log"), "-g", "daemon off;"], { stdout: "ignore", stderr: "pipe" });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${nginxPort}/nginx-health`).then((r) => r.ok, () => false)) return;
-    await Bun.sleep(100);
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    nginxPort = await freePort();
+    const file = writeNginxCopy({ dir, listenPort: nginxPort, upstreams, required: ["kaspool-app:8080"] });
+    nginx = Bun.spawn(["nginx", "-p", dir, "-c", file, "-e", join(dir, "startup.log"), "-g", "daemon off;"], { stdout: "ignore", stderr: "pipe" });
+    let exited = false;
+    void nginx.exited.then(() => (exited = true));
+    while (!exited) {
+      if (await fetch(`http://127.0.0.1:${nginxPort}/nginx-health`).then((r) => r.ok, () => false)) return;
+      await Bun.sleep(100);
+    }
   }
   throw new Error(`nginx did not start: ${await Bun.file(join(dir, "error.log")).text().catch(() => "")}`);
 }, 90_000);
@@ -86,68 +100,142 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const viaNginx = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${nginxPort}${path}`, init);
-/** What the pool's API port answers itself, or null when nothing listens there (the API not built yet). */
-const direct = (path: string) => fetch(`http://127.0.0.1:${apiPort}${path}`).then((r) => r.status, () => null);
+interface Answer {
+  status: number;
+  type: string | null;
+  retryAfter: string | null;
+  text: string;
+}
 
-test.skipIf(!haveNginx)("the API and dashboard paths reach the pool's API port", async () => {
-  for (const path of ["/health", "/ready", "/config", "/balance", "/total/", "/api/v1/pool", "/api/v1/miners/kaspadev:qr0", "/"]) {
-    const res = await viaNginx(path);
-    const own = await direct(path);
-    if (own === null) {
-      // Nothing serves api.port yet: nginx tried exactly that upstream and says so in the API's error shape.
-      expect({ path, status: res.status, body: await res.json() })
-        .toEqual({ path, status: 503, body: { error: { code: "unavailable", message: "the pool API is not answering" } } });
-    } else {
-      expect({ path, status: res.status }).toEqual({ path, status: own });
-      await res.arrayBuffer();
-    }
+let clients = 0;
+/** A loopback address no request used before: a new client to nginx's limit and, through it, to the API's. */
+const newClient = () => (++clients, `127.0.${1 + (clients >> 8)}.${clients & 255}`);
+
+/** One HTTP request from the loopback address `from` (node:http, since fetch cannot choose its source address). */
+function send(port: number, path: string, o: { from: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, method: o.method ?? "GET", headers: o.headers, localAddress: o.from, agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => resolve({
+        status: res.statusCode!, type: res.headers["content-type"] ?? null, retryAfter: (res.headers["retry-after"] as string | undefined) ?? null, text,
+      }));
+    });
+    req.setTimeout(15_000, () => req.destroy(new Error(`no answer to ${path}`)));
+    req.on("error", reject);
+    req.end(o.body);
+  });
+}
+const viaNginx = (path: string, o: Partial<Parameters<typeof send>[2]> = {}) => send(nginxPort, path, { from: newClient(), ...o });
+/** The API asked directly, as a client of its own (API_TRUST_PROXY=1 takes the header's address). */
+const direct = (path: string, method = "GET") => send(apiPort, path, { from: "127.0.0.1", method, headers: { "X-Forwarded-For": newClient() } });
+
+const NGINX_429 = '{"error":{"code":"rate_limited","message":"too many requests"}}\n';
+const isApi429 = (a: Answer) => a.status === 429 && a.text !== NGINX_429 && JSON.parse(a.text).error.code === "rate_limited";
+/** An answer as compared: status, type, and the body (parsed when JSON). */
+const shape = (a: Answer) => ({ status: a.status, type: a.type, body: a.type?.includes("json") ? JSON.parse(a.text) : a.text });
+
+test.skipIf(!haveNginx)("every API and dashboard path answers through nginx exactly what the API answers", async () => {
+  const paths = ["/health", "/ready", "/config", "/balance", `/balance/${DEVNET_POOL_ADDRESS}`, "/total/", `/total/${DEVNET_POOL_ADDRESS}`,
+    "/api/v1/pool", "/api/v1/pool/blocks", "/api/v1/pool/payments", "/api/v1/pool/miners", "/api/v1/pool/hashrate?bucket=1h",
+    `/api/v1/miners/${DEVNET_POOL_ADDRESS}`, `/api/v1/miners/${DEVNET_POOL_ADDRESS}/workers`, "/api/v1/miners/kaspadev:qr0",
+    "/api/v1/pool/hashrate?bucket=2m", "/api/v1/no-such-endpoint", "/"];
+  for (const path of paths) {
+    // A figure may move between two asks (a background refresh): nginx's answer must be the API's before or after.
+    const before = shape(await direct(path));
+    const through = shape(await viaNginx(path));
+    const after = shape(await direct(path));
+    expect({ path, through }).toEqual({ path, through: JSON.stringify(through) === JSON.stringify(after) ? after : before });
   }
-  // CORS preflights reach the API, which decides on them.
-  const preflight = await viaNginx("/api/v1/pool", { method: "OPTIONS", headers: { Origin: "https://example.com", "Access-Control-Request-Method": "GET" } });
-  expect(preflight.status).not.toBe(403);
-  await preflight.arrayBuffer();
+  const statuses = (await Promise.all(paths.map((p) => direct(p)))).map((a) => a.status);
+  expect(statuses).toContain(200);
+  expect(statuses).toContain(400);
+  expect(statuses).toContain(404);
+
+  // CORS preflights and HEAD reach the API, which decides on them.
+  for (const method of ["OPTIONS", "HEAD"]) {
+    const through = await viaNginx("/api/v1/pool", { method, headers: { Origin: "https://example.com", "Access-Control-Request-Method": "GET" } });
+    expect({ method, status: through.status }).toEqual({ method, status: (await direct("/api/v1/pool", method)).status });
+  }
+  // Server-sent events pass unbuffered: the stream's first bytes arrive while it stays open.
+  const events = await new Promise<{ status: number; type: string | null; first: string }>((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: nginxPort, path: "/api/v1/events", localAddress: newClient(), agent: false }, (res) => {
+      res.setEncoding("utf8");
+      res.once("data", (chunk: string) => {
+        resolve({ status: res.statusCode!, type: res.headers["content-type"] ?? null, first: chunk });
+        req.destroy();
+      });
+    });
+    req.setTimeout(20_000, () => req.destroy(new Error("no event through nginx")));
+    req.on("error", reject);
+    req.end();
+  });
+  expect(events.status).toBe(200);
+  expect(events.type).toStartWith("text/event-stream");
+  expect(events.first.length).toBeGreaterThan(0);
   expect(sentinels.map((s) => s.hits)).toEqual([0, 0, 0]);
-}, 30_000);
+}, 60_000);
+
+test.skipIf(!haveNginx)("behind nginx the API limits each client by its own address, and a forged X-Forwarded-For changes nothing", async () => {
+  const a = newClient();
+  const answers: Answer[] = [];
+  const started = performance.now();
+  // One at a time: far below nginx's 10/s with bursts of 20, so only the API's own limit can answer 429.
+  while (answers.length < API_BURST + 5 && !answers.some(isApi429)) answers.push(await send(nginxPort, "/health", { from: a }));
+  const seconds = (performance.now() - started) / 1000;
+  const passed = answers.filter((x) => x.status === 200).length;
+  expect(answers.at(-1)!.status).toBe(429);
+  expect(isApi429(answers.at(-1)!)).toBe(true);
+  expect(answers.at(-1)!.text).toContain(`at most ${API_PER_SECOND}/s per IP`);
+  expect(passed).toBeGreaterThanOrEqual(API_BURST);
+  expect(passed).toBeLessThanOrEqual(API_BURST + Math.ceil(seconds * API_PER_SECOND));
+
+  // The client's own X-Forwarded-For, however it is written, does not buy it a fresh bucket.
+  for (const forged of ["203.0.113.50", "203.0.113.51, 198.51.100.1", a.replace(/\d+$/, "250")]) {
+    const again = await send(nginxPort, "/health", { from: a, headers: { "X-Forwarded-For": forged, "X-Real-IP": forged } });
+    expect({ forged, api429: isApi429(again) }).toEqual({ forged, api429: true });
+  }
+  // Another client behind the same nginx is served: the API does not see every request as nginx's.
+  expect((await send(nginxPort, "/health", { from: newClient() })).status).toBe(200);
+}, 60_000);
 
 test.skipIf(!haveNginx)("/metrics, Prometheus, the Pushgateway and Grafana are not reachable through nginx", async () => {
-  await Bun.sleep(1_500); // keep clear of the rate limit, tested last
   for (const path of ["/metrics", "/metrics/job/mining_metrics", "/metrics?x=1"]) {
     const res = await viaNginx(path);
-    expect({ path, status: res.status, body: await res.json() }).toEqual({ path, status: 404, body: { error: { code: "not_found", message: "not found" } } });
+    expect({ path, status: res.status, body: JSON.parse(res.text) }).toEqual({ path, status: 404, body: { error: { code: "not_found", message: "not found" } } });
   }
+  // The API itself serves /metrics (Prometheus scrapes it inside the compose network).
+  expect((await direct("/metrics")).status).toBe(200);
   const probes = ["/-/healthy", "/-/ready", "/graph", "/api/v1/query?query=up", "/api/v1/targets", "/prometheus/", "/pushgateway/",
     "/api/health", "/login", "/grafana/", "/api/admin/settings", "/api/datasources", "/d/kaspool"];
   for (const path of probes) {
     const res = await viaNginx(path);
-    expect({ path, body: (await res.text()).includes("SENTINEL") }).toEqual({ path, body: false });
+    expect({ path, sentinel: res.text.includes("SENTINEL") }).toEqual({ path, sentinel: false });
   }
-  await Bun.sleep(2_500); // 20 requests so far: let the limit's bucket refill
   // Writes never pass: the API is read-only, and the Pushgateway's push endpoint is closed above.
   for (const path of ["/metrics/job/evil", "/api/v1/pool", "/api/datasources"]) {
     const res = await viaNginx(path, { method: "POST", body: "x 1\n" });
     expect({ path, status: res.status }).toEqual({ path, status: path.startsWith("/metrics") ? 404 : 403 });
-    await res.arrayBuffer();
   }
   expect(sentinels.map((s) => s.hits)).toEqual([0, 0, 0]);
-}, 30_000);
+}, 60_000);
 
-test.skipIf(!haveNginx)("past the rate limit nginx answers 429 with Retry-After in the API's error shape", async () => {
-  await Bun.sleep(2_500); // let the bucket refill after the tests above
+test.skipIf(!haveNginx)("past nginx's own rate limit it answers 429 with Retry-After in the API's error shape", async () => {
+  const from = newClient();
   const started = performance.now();
-  const answers = await Promise.all(Array.from({ length: 60 }, () => viaNginx("/health").then(async (r) => ({
-    status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.text(),
-  }))));
+  const answers = await Promise.all(Array.from({ length: 60 }, () => send(nginxPort, "/health", { from })));
   const seconds = (performance.now() - started) / 1000;
-  // nginx's own 429 is told apart by its body: the API behind it may have a per-IP limit of its own.
-  const NGINX_429 = '{"error":{"code":"rate_limited","message":"too many requests"}}\n';
-  const byNginx = answers.filter((a) => a.status === 429 && a.body === NGINX_429);
+  // nginx's own 429 is told apart by its body: the API behind it limits per IP too (5 at once here).
+  const byNginx = answers.filter((a) => a.status === 429 && a.text === NGINX_429);
   const throughNginx = answers.length - byNginx.length;
   // A burst of 20 passes at once, then 10 a second (a loaded machine spreads the 60 requests out); the rest get 429.
   expect(throughNginx).toBeGreaterThanOrEqual(20);
   expect(throughNginx).toBeLessThanOrEqual(21 + Math.ceil(10 * seconds));
   expect(byNginx.length).toBeGreaterThan(0);
   expect(byNginx[0]!.retryAfter).toBe("1");
+  // Another client is not held back by this one.
+  expect((await viaNginx("/health")).status).toBe(200);
   // The health endpoint of nginx itself is outside the limit, for the container healthcheck.
-  expect((await viaNginx("/nginx-health")).status).toBe(200);
-}, 30_000);
+  expect((await send(nginxPort, "/nginx-health", { from })).status).toBe(200);
+}, 60_000);

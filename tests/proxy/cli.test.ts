@@ -55,7 +55,9 @@ test("proxy mode from the command line: /health (200, then 503 without an upstre
 
   proc.kill("SIGTERM");
   expect(await proc.exited).toBe(0);
-  const out = await new Response(proc.stdout as ReadableStream).text() + await new Response(proc.stderr as ReadableStream).text();
+  const stdout = await new Response(proc.stdout as ReadableStream).text();
+  expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/INFO  \[proxy\] stopped$/);
+  const out = stdout + await new Response(proc.stderr as ReadableStream).text();
   expect(out).toContain("[proxy] upstream upstream=up state=active breaker=closed accepted=0 rejected=0");
   expect(out).toContain("[proxy] worker worker=rig7");
   expect(out).not.toContain("s3cret-pass");

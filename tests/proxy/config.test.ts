@@ -1,7 +1,7 @@
 // Proxy keys: the schedule's clock and the checks --check-config makes, through the real CLI.
 
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "../../src/app/args.ts";
@@ -10,12 +10,13 @@ import { configSchema } from "../../src/config/schema.ts";
 import { checkProxy, localMinute, upstreamAt } from "../../src/proxy/schedule.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kaspool-proxy-cfg-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const up = (name: string, schedule: Array<{ from: string; to: string }> = [], url = "stratum+tcp://pool.example:5555") =>
   ({ name, url, user: "kaspadev:qq.farm", schedule });
 
-function cli(args: string[], proxy: unknown) {
+function cli(args: string[], proxy: unknown, stratum?: unknown) {
   const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify({ proxy: { ...defaults.proxy, ...(proxy as object) } }));
+  writeFileSync(file, JSON.stringify({ proxy: { ...defaults.proxy, ...(proxy as object) }, ...(stratum !== undefined && { stratum }) }));
   const p = Bun.spawnSync(["bun", "run", "index.ts", ...args, "--config", file], { env: { ...process.env, DEBUG: "" } });
   return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
 }
@@ -50,6 +51,16 @@ describe("bad proxy config exits 2 with one line naming the key", () => {
   test("proxy mode needs an upstream; the pool does not", () => {
     expect(cli(["proxy", "--check-config"], {}).err).toContain("proxy.upstreams: needs at least one upstream");
     expect(cli(["--check-config"], {}).code).toBe(0);
+  });
+
+  test("stratum ports are checked as the pool's: TLS files, and TLS with the PROXY header", () => {
+    const port = (extra: object) => ({ ports: [{ port: 5555, ...extra }] });
+    const missing = cli(["proxy", "--check-config"], { upstreams: [up("a")] }, port({ tls: { cert: "/nonexistent.pem", key: "/nonexistent.pem" } }));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("stratum.ports[0].tls.cert: cannot read /nonexistent.pem (ENOENT)");
+    const both = cli(["proxy", "--check-config"], { upstreams: [up("a")] }, port({ tls: { cert: "a.pem", key: "b.pem" }, proxyProtocol: true }));
+    expect(both.code).toBe(2);
+    expect(both.err).toContain("stratum.ports[0]: tls and proxyProtocol cannot be combined on one port");
   });
 
   test("a full schedule, and gaps covered by a default, are fine", () => {

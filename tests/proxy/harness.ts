@@ -3,7 +3,7 @@
 
 import { afterEach } from "bun:test";
 import type { Subprocess } from "bun";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentLogger } from "../../src/common/log.ts";
@@ -33,11 +33,17 @@ export function startUpstreamPool(opts: { difficulty: number; port?: number; dev
 }
 
 type ProxyInput = Partial<NonNullable<ConfigInput["proxy"]>>;
+type StratumInput = NonNullable<ConfigInput["stratum"]>;
 
-export function proxyConfig(proxy: ProxyInput, local: { difficulty: number } = { difficulty: 1e-7 }): Config {
+/** One local port at `local.difficulty` (with the port's other keys from `local`), `stratum` over the rest. */
+export function proxyConfig(
+  proxy: ProxyInput,
+  local: { difficulty: number } & Partial<StratumInput["ports"][number]> = { difficulty: 1e-7 },
+  stratum: Partial<StratumInput> = {},
+): Config {
   return configSchema.parse({
     ...defaults,
-    stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, difficulty: local.difficulty, vardiff: false }], jobThrottleMs: 100 },
+    stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, vardiff: false, ...local }], jobThrottleMs: 100, ...stratum },
     api: { ...defaults.api, host: "127.0.0.1", port: 0 },
     proxy: { ...defaults.proxy, ...proxy },
   });
@@ -73,17 +79,22 @@ export interface ProxyRun {
 /** The proxy process and scripted upstream of each test, both stopped after it. */
 export function proxyRuns(): ProxyRun {
   const run: ProxyRun = { upstream: null, proc: null };
-  afterEach(() => {
+  afterEach(async () => {
     run.proc?.kill();
+    // Gone before the next test, its config folder with it.
+    await run.proc?.exited;
     run.upstream?.stop();
     run.proc = run.upstream = null;
   });
   return run;
 }
 
-/** `bun run index.ts proxy --config FILE` on `config`, as an operator runs it. */
+/** `bun run index.ts proxy --config FILE` on `config`, as an operator runs it; the file's folder goes with the process. */
 export function spawnProxy(config: object, output: "pipe" | "ignore", env: Record<string, string | undefined> = {}) {
-  const file = join(mkdtempSync(join(tmpdir(), "kaspool-proxy-")), "proxy.json");
+  const dir = mkdtempSync(join(tmpdir(), "kaspool-proxy-"));
+  const file = join(dir, "proxy.json");
   writeFileSync(file, JSON.stringify(config));
-  return Bun.spawn(["bun", "run", "index.ts", "proxy", "--config", file], { stdout: output, stderr: output, env: { ...process.env, DEBUG: "", ...env } });
+  const proc = Bun.spawn(["bun", "run", "index.ts", "proxy", "--config", file], { stdout: output, stderr: output, env: { ...process.env, DEBUG: "", ...env } });
+  void proc.exited.then(() => rmSync(dir, { recursive: true, force: true }));
+  return proc;
 }

@@ -91,8 +91,11 @@ test("a forwarded share waits for the upstream's verdict and carries its error c
 
 test("Bitmain gets its own extranonce in the subscribe result; miners beyond the nonce space are refused", async () => {
   upstream = new ScriptedUpstream("a001", UPSTREAM_DIFF).start();
-  // One local byte would take 256 miners; the space is the point, so use the smallest and fill it.
-  proxy = await runProxy(proxyConfig({ upstreams: [{ name: "s", url: upstream.url, user: "farm.proxy" }], extranonceBytes: 1 }));
+  // One local byte would take 256 miners; the space is the point, so use the smallest and fill it, from one IP
+  // allowed more connections than that.
+  proxy = await runProxy(proxyConfig(
+    { upstreams: [{ name: "s", url: upstream.url, user: "farm.proxy" }], extranonceBytes: 1 }, { difficulty: 1e-7 }, { maxConnectionsPerIp: 300 },
+  ));
   const first = await login(proxy.ports[0]!, "GodMiner/1.0");
   expect(first.subReply.result).toEqual([null, "a00100", 5]);
   expect(first.extranonce).toMatchObject({ params: ["a00100", 5] });

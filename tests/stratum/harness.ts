@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll } from "bun:test";
 import { parseJson, stringifyJson } from "../../src/common/json.ts";
-import { silentLogger } from "../../src/common/log.ts";
+import { silentLogger, type Logger } from "../../src/common/log.ts";
 import { defaults, DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
 import { configSchema, type ConfigInput } from "../../src/config/schema.ts";
 import type { Config } from "../../src/config/types.ts";
@@ -16,6 +16,18 @@ import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { MemoryShareSink } from "../../src/shares/memory.ts";
 import { startStratum, type Stratum } from "../../src/stratum/index.ts";
+
+/** A logger that keeps info and warn lines, for tests of what a service logs. */
+export function capturingLogger(): { log: Logger; logged: Array<{ msg: string; fields?: Record<string, unknown> }> } {
+  const logged: Array<{ msg: string; fields?: Record<string, unknown> }> = [];
+  const log: Logger = {
+    ...silentLogger,
+    info: (msg, fields) => void logged.push({ msg, fields }),
+    warn: (msg, fields) => void logged.push({ msg, fields }),
+    child: () => log,
+  };
+  return { log, logged };
+}
 
 export const POOL_ADDRESS = DEVNET_POOL_ADDRESS;
 /** Distinct, valid devnet addresses for solo miners. */

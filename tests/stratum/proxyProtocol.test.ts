@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { parseProxyHeader, ProxyHeaderReader, V2_MAX_PAYLOAD } from "../../src/stratum/proxyProtocol.ts";
+import { SIG } from "./proxyHeader.ts";
 
 const text = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
-const SIG = [0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a];
 
 /** A v2 header: version 2, the command, family and transport, then the body (addresses and TLVs). */
 function v2(command: number, familyTransport: number, body: number[]): Uint8Array {

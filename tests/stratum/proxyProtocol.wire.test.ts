@@ -2,33 +2,21 @@
 // connection without a valid header is refused. Every client really connects from 127.0.0.1.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { silentLogger, type Logger } from "../../src/common/log.ts";
+import { silentLogger } from "../../src/common/log.ts";
 import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
 import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { MemoryShareSink } from "../../src/shares/memory.ts";
 import { startStratum, type Stratum } from "../../src/stratum/index.ts";
-import { minerAddress, testConfig, TestClient } from "./harness.ts";
+import { capturingLogger, minerAddress, testConfig, TestClient } from "./harness.ts";
+import { proxyHeader, type ProxyVersion } from "./proxyHeader.ts";
 
-const SIG = [0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a];
 const SUBSCRIBE = '{"id":1,"method":"mining.subscribe","params":["lolMiner 1.72"]}\n';
 
-type Version = "v1" | "v2";
 /** A header claiming `ip` (IPv4), with the subscribe request in the same write. */
-function header(version: Version, ip: string): Uint8Array {
-  if (version === "v1") return new Uint8Array(Buffer.from(`PROXY TCP4 ${ip} 10.0.0.1 40000 5555\r\n${SUBSCRIBE}`));
-  const octets = ip.split(".").map(Number);
-  const body = [...octets, 10, 0, 0, 1, 0x9c, 0x40, 0x15, 0xb3];
-  return new Uint8Array([...SIG, 0x21, 0x11, 0, body.length, ...body, ...Buffer.from(SUBSCRIBE)]);
-}
+const header = (version: ProxyVersion, ip: string) => proxyHeader(version, ip, SUBSCRIBE);
 
-const logged: Array<{ msg: string; fields?: Record<string, unknown> }> = [];
-const capture: Logger = {
-  ...silentLogger,
-  info: (msg, fields) => void logged.push({ msg, fields }),
-  warn: (msg, fields) => void logged.push({ msg, fields }),
-  child: () => capture,
-};
+const { log: capture, logged } = capturingLogger();
 
 let devnet: Devnet;
 let node: NodeClient;
@@ -65,7 +53,7 @@ afterAll(async () => {
 });
 
 /** Connects through a "balancer" claiming `ip`; resolves once the subscribe sent with the header is answered. */
-async function admitted(version: Version, ip: string): Promise<TestClient> {
+async function admitted(version: ProxyVersion, ip: string): Promise<TestClient> {
   const c = await TestClient.connect(proxied);
   c.write(header(version, ip));
   expect((await c.reply(1)).result).toEqual([true, "EthereumStratum/1.0.0"]);
