@@ -2,20 +2,15 @@
 // on SIGUSR2, makes one job reject unawaited and another throw from a timer. The pool logs both, keeps serving
 // miners and still stops cleanly.
 
-import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { LineSocket } from "../../src/miner/lineSocket.ts";
+import { scratch } from "../common/scratch.ts";
+import { spawnPool, writeDevnetConfig } from "../common/spawnPool.ts";
 
 const HOOK = join(import.meta.dir, "fixtures", "failOnSignal.ts");
 const ADDRESS = "kaspadev:qr0lr4ml9fn3chekrqmjdkergxl93l4wrk3dankcgvjq776s9wn9j6n4stne3";
-const dir = mkdtempSync(join(tmpdir(), "kaspool-bgfail-"));
-const cleanups: Array<() => void> = [];
-afterAll(() => {
-  for (const c of cleanups) c();
-  rmSync(dir, { recursive: true, force: true });
-});
+const files = scratch("bgfail");
 
 /** Resolves once a fresh miner connection is sent a job. */
 async function getsAJob(port: number): Promise<boolean> {
@@ -35,39 +30,21 @@ async function getsAJob(port: number): Promise<boolean> {
 }
 
 test("a background job that rejects or throws is logged and the pool keeps serving", async () => {
-  const configFile = join(dir, "config.json");
-  writeFileSync(configFile, JSON.stringify({
-    // Port 0: the devnet binds a free port itself and the pool is pointed at it (no probe-then-bind race).
-    node: { urls: ["ws://127.0.0.1:0"] },
+  const configFile = writeDevnetConfig(files.dir, {
     stratum: { host: "127.0.0.1", ports: [{ port: 0, mode: "pplns", difficulty: 1 / 65536 }] },
-    api: { port: 0 },
     treasury: { address: ADDRESS },
-    database: { embeddedPath: join(dir, "db") },
-  }));
-  const proc = Bun.spawn(["bun", "--preload", HOOK, "index.ts", "--devnet", "--config", configFile], {
-    env: { ...process.env, DATABASE_URL: "", DEBUG: "" },
-    stdin: "ignore", stdout: "pipe", stderr: "pipe",
   });
-  cleanups.push(() => void proc.kill("SIGKILL"));
-  const output: string[] = [];
-  const drain = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) output.push(new TextDecoder().decode(chunk));
-  };
-  const drained = Promise.all([drain(proc.stdout), drain(proc.stderr)]);
-  const waitFor = async (re: RegExp, ms: number) => {
-    const deadline = Date.now() + ms;
-    while (!re.test(output.join("")) && Date.now() < deadline && proc.exitCode === null) await Bun.sleep(50);
-    return output.join("").match(re);
-  };
+  const pool = spawnPool(files, { configFile, databaseUrl: "", preload: HOOK });
+  const { proc, waitFor, drained } = pool;
 
   const running = await waitFor(/pool running .*stratum=(\d+)/, 30_000);
-  expect(running, output.join("")).not.toBeNull();
+  expect(running, pool.output()).not.toBeNull();
   proc.kill("SIGUSR2");
   await waitFor(/test job threw/, 5_000);
   const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(1_000).then(() => false)]);
 
-  expect(exited, output.join("")).toBe(false);
-  const log = output.join("");
+  expect(exited, pool.output()).toBe(false);
+  const log = pool.output();
   expect(log).toMatch(/ERROR .*background job failed \(unhandled rejection\); still serving error=test job rejected/);
   expect(log).toMatch(/ERROR .*background job failed \(uncaught exception\); still serving error=test job threw/);
   expect(await getsAJob(Number(running![1]))).toBe(true);

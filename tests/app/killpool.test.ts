@@ -2,11 +2,9 @@
 // killed with SIGKILL mid-flood, restarted on the same database (which replays its spool) and stopped; every
 // share the pool answered `true` must then be in the shares table exactly once. Embedded PGlite and Postgres.
 
-import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { parseJson } from "../../src/common/json.ts";
 import { openDatabase } from "../../src/db/index.ts";
 import { PowState } from "../../src/kaspa/pow/index.ts";
@@ -14,6 +12,8 @@ import { difficultyToTarget } from "../../src/kaspa/target.ts";
 import { decodeJobParams } from "../../src/miner/jobParams.ts";
 import { LineSocket } from "../../src/miner/lineSocket.ts";
 import { formatNonce } from "../../src/miner/nonce.ts";
+import { scratch } from "../common/scratch.ts";
+import { spawnPool, writeDevnetConfig, type PoolProcess } from "../common/spawnPool.ts";
 import { createPgliteDatabase, createPostgresDatabase, type TestBackend } from "../db/backends.ts";
 
 const ADDRESS = "kaspadev:qr0lr4ml9fn3chekrqmjdkergxl93l4wrk3dankcgvjq776s9wn9j6n4stne3";
@@ -23,71 +23,33 @@ const SHARE_DIFFICULTY = 1e-9;
 const CONNECTIONS = 32;
 const IN_FLIGHT_PER_CONNECTION = 24;
 
-const tmp = mkdtempSync(join(tmpdir(), "kaspool-killpool-"));
-const cleanups: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const c of cleanups) await c().catch(() => {});
-  rmSync(tmp, { recursive: true, force: true });
-});
+const files = scratch("killpool");
 
 function writeConfig(dir: string): string {
-  const file = join(dir, "config.json");
-  writeFileSync(
-    file,
-    JSON.stringify({
-      // Port 0: the devnet binds a free port itself and the pool is pointed at it (no probe-then-bind race).
-      node: { urls: ["ws://127.0.0.1:0"] },
-      stratum: {
-        host: "127.0.0.1",
-        // No vardiff, no extranonce and one job per connection (a long job throttle): the nonces the test
-        // precomputed for a connection's job stay valid, and are stored exactly as sent.
-        ports: [{ port: 0, mode: "pplns", difficulty: SHARE_DIFFICULTY, vardiff: false, encoding: "words" }],
-        templates: { cacheSize: 5_000 },
-        jobThrottleMs: 600_000,
-        extranonceSize: 0,
-        ban: { enabled: false, invalidRatio: 0.5, minShares: 50, durationSeconds: 600 },
-        // The flood is the point here: no share-rate cap.
-        shareRateCap: { windowSeconds: 10, overTarget: 10, fixedSharesPerMinute: 1e12 },
-      },
-      api: { port: 0 },
-      treasury: { address: ADDRESS, coinbaseMaturity: 10 },
-      database: { embeddedPath: join(dir, "db") },
-    }),
-  );
-  return file;
+  return writeDevnetConfig(dir, {
+    stratum: {
+      host: "127.0.0.1",
+      // No vardiff, no extranonce and one job per connection (a long job throttle): the nonces the test
+      // precomputed for a connection's job stay valid, and are stored exactly as sent.
+      ports: [{ port: 0, mode: "pplns", difficulty: SHARE_DIFFICULTY, vardiff: false, encoding: "words" }],
+      templates: { cacheSize: 5_000 },
+      jobThrottleMs: 600_000,
+      extranonceSize: 0,
+      ban: { enabled: false, invalidRatio: 0.5, minShares: 50, durationSeconds: 600 },
+      // The flood is the point here: no share-rate cap.
+      shareRateCap: { windowSeconds: 10, overTarget: 10, fixedSharesPerMinute: 1e12 },
+    },
+    treasury: { address: ADDRESS, coinbaseMaturity: 10 },
+  });
 }
 
-interface RunningPool {
-  proc: Subprocess<"ignore", "pipe", "pipe">;
+interface RunningPool extends PoolProcess {
   port: number;
-  output: string[];
 }
 
 async function startPool(configFile: string, databaseUrl: string): Promise<RunningPool> {
-  const proc = Bun.spawn(["bun", "run", "index.ts", "--devnet", "--config", configFile], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, DEBUG: "" },
-    stdin: "ignore", stdout: "pipe", stderr: "pipe",
-  });
-  const output: string[] = [];
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`pool did not start:\n${output.join("")}`)), 20_000);
-    (async () => {
-      const decoder = new TextDecoder();
-      let up = false;
-      // Reads to the end, so the pool never blocks on a full stdout pipe.
-      for await (const chunk of proc.stdout) {
-        output.push(decoder.decode(chunk));
-        const m = up ? null : output.join("").match(/pool running .*stratum=(\d+)/);
-        if (m) {
-          up = true;
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      }
-      if (!up) reject(new Error(`pool exited before it was up:\n${output.join("")}${await new Response(proc.stderr).text()}`));
-    })();
-  });
-  return { proc, port, output };
+  const pool = spawnPool(files, { configFile, databaseUrl });
+  return { ...pool, port: await pool.stratumPort(20_000) };
 }
 
 interface Flooder {
@@ -212,32 +174,31 @@ async function killAndRestart(label: string, backend: TestBackend, dir: string, 
   const configFile = writeConfig(dir);
   const databaseUrl = backend.url ?? "";
   const first = await startPool(configFile, databaseUrl);
-  cleanups.push(async () => void first.proc.kill("SIGKILL"));
   const acked = await floodAndKill(first, killAfter, Math.ceil((killAfter * 2) / CONNECTIONS));
 
   // Up again on the same database: migrations, spool replay and stratum all came back; then a clean stop.
   const second = await startPool(configFile, databaseUrl);
-  cleanups.push(async () => void second.proc.kill("SIGKILL"));
   // The runner installs its signal handlers just after it reports itself running.
   await Bun.sleep(300);
   second.proc.kill("SIGTERM");
   expect(await second.proc.exited).toBe(0);
-  expect(await new Response(second.proc.stderr).text()).not.toContain("    at ");
+  await second.drained;
+  expect(second.stderr()).not.toContain("    at ");
 
   await verify(label, backend, acked);
 }
 
 test("pglite: kill -9 of index.ts mid-flood loses no acknowledged share", async () => {
-  const dir = mkdtempSync(join(tmp, "pglite-"));
+  const dir = mkdtempSync(join(files.dir, "pglite-"));
   const backend: TestBackend = { ...createPgliteDatabase(), embeddedPath: join(dir, "db") };
   await killAndRestart("pglite", backend, dir, 3_000);
 }, 60_000);
 
 const postgres = await createPostgresDatabase("killpool");
-if (postgres) cleanups.push(() => postgres.drop());
+if (postgres) files.defer(() => postgres.drop());
 
 test.skipIf(!postgres)("postgres: kill -9 of index.ts mid-flood loses no acknowledged share", async () => {
-  const dir = mkdtempSync(join(tmp, "pg-"));
+  const dir = mkdtempSync(join(files.dir, "pg-"));
   await killAndRestart("postgres", postgres!, dir, 8_000);
 }, 60_000);
 
@@ -245,26 +206,26 @@ test.skipIf(!postgres)("postgres: kill -9 of index.ts mid-flood loses no acknowl
  * database when the process is gone: no restart, no spool replay. */
 async function terminate(label: string, backend: TestBackend, dir: string, stopAfter: number): Promise<void> {
   const pool = await startPool(writeConfig(dir), backend.url ?? "");
-  cleanups.push(async () => void pool.proc.kill("SIGKILL"));
   const started = Date.now();
   const acked = await floodAndKill(pool, stopAfter, Math.ceil((stopAfter * 2) / CONNECTIONS), "SIGTERM");
   expect(Date.now() - started).toBeLessThan(30_000);
-  const stderr = await new Response(pool.proc.stderr).text();
+  await pool.drained;
+  const stderr = pool.stderr();
   expect(stderr).not.toContain("    at ");
   expect(stderr).not.toContain("node connection lost");
-  expect(pool.output.join("").trimEnd().split("\n").at(-1)).toContain("stopped");
+  expect(pool.stdout().trimEnd().split("\n").at(-1)).toContain("stopped");
   await verify(label, backend, acked);
 }
 
 test("pglite: SIGTERM mid-flood exits 0 with every acknowledged share stored", async () => {
-  const dir = mkdtempSync(join(tmp, "pglite-term-"));
+  const dir = mkdtempSync(join(files.dir, "pglite-term-"));
   await terminate("pglite SIGTERM", { ...createPgliteDatabase(), embeddedPath: join(dir, "db") }, dir, 3_000);
 }, 60_000);
 
 const postgresTerm = await createPostgresDatabase("termpool");
-if (postgresTerm) cleanups.push(() => postgresTerm.drop());
+if (postgresTerm) files.defer(() => postgresTerm.drop());
 
 test.skipIf(!postgresTerm)("postgres: SIGTERM mid-flood exits 0 with every acknowledged share stored", async () => {
-  const dir = mkdtempSync(join(tmp, "pg-term-"));
+  const dir = mkdtempSync(join(files.dir, "pg-term-"));
   await terminate("postgres SIGTERM", postgresTerm!, dir, 8_000);
 }, 60_000);

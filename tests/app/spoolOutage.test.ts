@@ -3,9 +3,8 @@
 // tears it. The retry timer keeps failing over that spool while the database is away; the pool must keep
 // serving, and once the database is back every acknowledged share must be stored exactly once.
 
-import { afterAll, expect, test } from "bun:test";
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseJson } from "../../src/common/json.ts";
 import { openDatabase } from "../../src/db/index.ts";
@@ -14,18 +13,15 @@ import { difficultyToTarget } from "../../src/kaspa/target.ts";
 import { decodeJobParams } from "../../src/miner/jobParams.ts";
 import { LineSocket } from "../../src/miner/lineSocket.ts";
 import { formatNonce } from "../../src/miner/nonce.ts";
+import { scratch } from "../common/scratch.ts";
+import { spawnPool, writeDevnetConfig } from "../common/spawnPool.ts";
 import { createPostgresDatabase } from "../db/backends.ts";
-import { startTcpProxy } from "../shares/tcpProxy.ts";
+import { proxyPostgres } from "../shares/tcpProxy.ts";
 
 const ADDRESS = "kaspadev:qr0lr4ml9fn3chekrqmjdkergxl93l4wrk3dankcgvjq776s9wn9j6n4stne3";
 const SHARE_DIFFICULTY = 1e-9;
 
-const tmp = mkdtempSync(join(tmpdir(), "kaspool-spool-outage-"));
-const cleanups: Array<() => Promise<void> | void> = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
-  rmSync(tmp, { recursive: true, force: true });
-});
+const files = scratch("spool-outage");
 
 /** One miner connection that submits nonces it found valid for its job and reports the pool's answers. */
 async function connectMiner(port: number) {
@@ -63,68 +59,47 @@ async function connectMiner(port: number) {
 }
 
 const postgres = await createPostgresDatabase("spooloutage");
-if (postgres) cleanups.push(() => postgres.drop());
+if (postgres) files.defer(() => postgres.drop());
 
 test.skipIf(!postgres)("the pool keeps serving while its spool retry fails, and stores every share once the database is back", async () => {
-  const target = new URL(postgres!.url!);
-  const proxy = startTcpProxy("127.0.0.1", Number(target.port || 5432));
-  cleanups.push(() => proxy.stop());
-  const viaProxy = new URL(postgres!.url!);
-  viaProxy.port = String(proxy.port);
+  const { proxy, url: viaProxy } = proxyPostgres(postgres!.url!);
+  files.defer(() => proxy.stop());
 
-  const configFile = join(tmp, "config.json");
-  writeFileSync(configFile, JSON.stringify({
-    // Port 0: the devnet binds a free port itself and the pool is pointed at it (no probe-then-bind race).
-    node: { urls: ["ws://127.0.0.1:0"] },
+  const configFile = writeDevnetConfig(files.dir, {
     stratum: {
       host: "127.0.0.1",
       ports: [{ port: 0, mode: "pplns", difficulty: SHARE_DIFFICULTY, vardiff: false, encoding: "words" }],
       jobThrottleMs: 600_000,
       extranonceSize: 0,
     },
-    api: { port: 0 },
     treasury: { address: ADDRESS, coinbaseMaturity: 10 },
-    database: { embeddedPath: join(tmp, "db") },
-  }));
-  const proc = Bun.spawn(["bun", "run", "index.ts", "--devnet", "--config", configFile], {
-    env: { ...process.env, DATABASE_URL: viaProxy.toString(), DEBUG: "" },
-    stdin: "ignore", stdout: "pipe", stderr: "pipe",
   });
-  cleanups.push(() => void proc.kill("SIGKILL"));
-  const output: string[] = [];
-  const drain = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) output.push(new TextDecoder().decode(chunk));
-  };
-  const drained = Promise.all([drain(proc.stdout), drain(proc.stderr)]);
-  const waitFor = async (re: RegExp, ms: number) => {
-    const deadline = Date.now() + ms;
-    while (!re.test(output.join("")) && Date.now() < deadline && proc.exitCode === null) await Bun.sleep(50);
-    return output.join("").match(re);
-  };
+  const pool = spawnPool(files, { configFile, databaseUrl: viaProxy });
+  const { proc, waitFor, drained } = pool;
 
   const running = await waitFor(/pool running .*stratum=(\d+)/, 30_000);
-  expect(running, output.join("")).not.toBeNull();
+  expect(running, pool.output()).not.toBeNull();
   const miner = await connectMiner(Number(running![1]));
-  cleanups.push(() => miner.conn.close());
+  files.defer(() => miner.conn.close());
 
   proxy.cut();
   const a = await miner.submit();
   expect(a.ok).toBe(true);
   // The tail a crash in the middle of an append leaves behind.
-  appendFileSync(join(tmp, "shares.spool"), '{"kind":"share","share":{"address":"kaspadev:q');
+  appendFileSync(join(files.dir, "shares.spool"), '{"kind":"share","share":{"address":"kaspadev:q');
   const b = await miner.submit();
   expect(b.ok).toBe(true);
 
   // The spool retry (every 5 s) runs over the torn spool with the database still away.
   const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(6_500).then(() => false)]);
-  expect(exited, output.join("")).toBe(false);
+  expect(exited, pool.output()).toBe(false);
   const c = await miner.submit();
   expect(c.ok).toBe(true);
 
   proxy.restore();
-  expect(await waitFor(/spool replayed into the database/, 15_000), output.join("")).not.toBeNull();
+  expect(await waitFor(/spool replayed into the database/, 15_000), pool.output()).not.toBeNull();
   // The line the torn tail and share b made was moved aside, and b recovered from it.
-  expect(output.join("")).toContain("spool lines that do not parse moved to quarantine");
+  expect(pool.output()).toContain("spool lines that do not parse moved to quarantine");
   proc.kill("SIGTERM");
   expect(await proc.exited).toBe(0);
   await drained;

@@ -1,5 +1,6 @@
 // Test databases on both backends: a throwaway Postgres database per test file, and PGlite.
 
+import { afterAll } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -66,4 +67,13 @@ export function createPgliteDatabase(onDisk = false): TestBackend {
 export async function testBackends(prefix: string, pgliteOnDisk = false): Promise<TestBackend[]> {
   const postgres = await createPostgresDatabase(prefix);
   return postgres ? [createPgliteDatabase(pgliteOnDisk), postgres] : [createPgliteDatabase(pgliteOnDisk)];
+}
+
+/** testBackends for one test file, dropped after its last test. */
+export async function backendsForFile(prefix: string, pgliteOnDisk = false): Promise<TestBackend[]> {
+  const backends = await testBackends(prefix, pgliteOnDisk);
+  afterAll(async () => {
+    for (const b of backends) await b.drop();
+  });
+  return backends;
 }

@@ -2,39 +2,19 @@
 // accepted transaction ids, submitTransactionReplacement (RBF) with rusty-kaspa's rules and texts, and a node
 // restart that loses the mempool.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { stringifyJson, parseJson } from "../../src/common/json.ts";
-import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
 import { minimumFee, nonContextualMass } from "../../src/kaspa/tx/index.ts";
 import { devAddress } from "./fixtures.ts";
 import { findNonce } from "./mining.ts";
-import { build, fund, KAS, pendingOutput, schnorrWallet, submitter, type Built, type Coin } from "./txFixtures.ts";
+import { build, fund, KAS, pendingOutput, schnorrWallet, submitter, txDevnet, type Built, type Coin } from "./txFixtures.ts";
 import { WsClient } from "./wsClient.ts";
 
 const ALICE = schnorrWallet(1);
 const BOB = devAddress(2);
 const CAROL = devAddress(3);
 
-let devnet: Devnet;
-let client: WsClient;
-let tx: ReturnType<typeof submitter>;
-
-beforeAll(async () => {
-  devnet = await startDevnet({ port: 0, bps: 4, difficulty: 2 ** -20 });
-  client = await WsClient.connect(devnet.url);
-  tx = submitter(client);
-  await client.call("subscribe", { VirtualDaaScoreChanged: {} });
-});
-
-afterAll(async () => {
-  client.close();
-  await devnet.stop();
-});
-
-async function nextTick(c = client): Promise<void> {
-  c.drain();
-  await c.notification("virtualDaaScoreChangedNotification");
-}
+const { devnet, client, tx, nextTick } = await txDevnet({ port: 0, bps: 4, difficulty: 2 ** -20 });
 
 /** Pays `amount` to `to` with `fee` on top, the change back to ALICE. */
 const pay = (coins: Coin[], to: string, amount: bigint, fee: bigint): Built =>

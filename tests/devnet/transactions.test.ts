@@ -1,45 +1,23 @@
 // submitTransaction over a real WebSocket: fixtures (txFixtures.ts) spend UTXOs made with devnet.fund; acceptance
 // shows in the UTXO index and utxosChanged after the next tick.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startDevnet, type Devnet } from "../../src/devnet/index.ts";
+import { describe, expect, test } from "bun:test";
 import { addressToScriptPublicKey } from "../../src/kaspa/address.ts";
 import { devAddress } from "./fixtures.ts";
-import { build, fund as fundCoin, KAS, MIN_FEE_1_IN_2_OUT, pendingOutput, schnorrWallet, submitter, type Built } from "./txFixtures.ts";
+import { build, fund as fundCoin, KAS, MIN_FEE_1_IN_2_OUT, pendingOutput, schnorrWallet, txDevnet, type Built } from "./txFixtures.ts";
 import { WsClient } from "./wsClient.ts";
 
 const MATURITY = 8;
 const ALICE = schnorrWallet(1);
 const BOB = devAddress(2);
 
-let devnet: Devnet;
-let client: WsClient;
-let tx: ReturnType<typeof submitter>;
-
-beforeAll(async () => {
-  // 4 BPS leaves 250 ms after each tick for a test to act before the next one.
-  devnet = await startDevnet({ port: 0, bps: 4, maturity: MATURITY });
-  client = await WsClient.connect(devnet.url);
-  tx = submitter(client);
-  await client.call("subscribe", { VirtualDaaScoreChanged: {} });
-});
-
-afterAll(async () => {
-  client.close();
-  await devnet.stop();
-});
+// 4 BPS leaves 250 ms after each tick for a test to act before the next one.
+const { devnet, client, tx, nextTick } = await txDevnet({ port: 0, bps: 4, maturity: MATURITY });
 
 const fund = (amount: bigint, mature = true) => fundCoin(devnet, ALICE, amount, mature);
 const submit = (b: Built) => tx.submit(b);
 const accepted = (b: Built) => tx.accepted(b);
 const rejected = (b: Built, reason: string | RegExp) => tx.rejected(b, reason);
-
-/** Resolves right after the next tick, so the caller has a whole tick interval before the mempool is committed. */
-async function nextTick(): Promise<number> {
-  client.drain();
-  const n = await client.notification("virtualDaaScoreChangedNotification");
-  return n.params.VirtualDaaScoreChanged.virtualDaaScore;
-}
 
 const utxosOf = async (address: string) => (await client.call("getUtxosByAddresses", { addresses: [address] })).entries as any[];
 const key = (o: { transactionId: string; index: number }) => `${o.transactionId}:${o.index}`;

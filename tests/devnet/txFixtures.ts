@@ -1,15 +1,15 @@
 // Transaction fixtures for the devnet tests, signed here with @noble/curves (Schnorr, ECDSA, P2SH multisig) over
 // src/kaspa/tx sigHash, independently of the payout signer. Coins are made with devnet.fund.
 
-import { expect } from "bun:test";
+import { afterAll, expect } from "bun:test";
 import { schnorr, secp256k1 } from "@noble/curves/secp256k1.js";
 import { blake2b } from "@noble/hashes/blake2.js";
 import { bytesToHex } from "../../src/common/hex.ts";
-import type { Devnet } from "../../src/devnet/index.ts";
+import { startDevnet, type Devnet, type DevnetOptions } from "../../src/devnet/index.ts";
 import { addressToScriptPublicKey, encodeAddress } from "../../src/kaspa/address.ts";
 import { ecdsaSigHash, sigHash, SUBNETWORK_NATIVE, transactionId, type Transaction, type TxInput, type UtxoEntry } from "../../src/kaspa/tx/index.ts";
 import { devKey } from "./fixtures.ts";
-import type { WsClient } from "./wsClient.ts";
+import { WsClient } from "./wsClient.ts";
 
 export const KAS = 100_000_000n;
 /** A 1-in/2-out P2PK version 0 transaction: 316 bytes, compute mass 2036 (node-rpc.md §8). */
@@ -149,4 +149,25 @@ export function submitter(client: WsClient) {
       }
     },
   };
+}
+
+/** Resolves right after `client` hears the next tick, with its DAA score: the caller has a whole tick interval
+ * before the mempool is committed. */
+export async function nextTick(client: WsClient): Promise<number> {
+  client.drain();
+  const n = await client.notification("virtualDaaScoreChangedNotification");
+  return n.params.VirtualDaaScoreChanged.virtualDaaScore;
+}
+
+/** A devnet and a client subscribed to its ticks, for one test file: stopped after its last test. */
+export async function txDevnet(opts: DevnetOptions) {
+  const devnet = await startDevnet(opts);
+  const client = await WsClient.connect(devnet.url);
+  afterAll(async () => {
+    client.close();
+    await devnet.stop();
+  });
+  const tx = submitter(client);
+  await client.call("subscribe", { VirtualDaaScoreChanged: {} });
+  return { devnet, client, tx, nextTick: () => nextTick(client) };
 }

@@ -2,9 +2,8 @@
 // scrapes the pool's /metrics and the gateway the pool pushes to, and its HTTP query API must show the counters
 // moving, share and block figures equal to the database's, the pushed group, and bounded label cardinality.
 
-import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { silentLogger } from "../../src/common/log.ts";
 import { defaults, DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
@@ -19,6 +18,8 @@ import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { startPoolAccounting } from "../../src/pool/index.ts";
 import { startStratum } from "../../src/stratum/index.ts";
+import { freePort } from "../common/ports.ts";
+import { scratch } from "../common/scratch.ts";
 import { testPrometheusConfig } from "./promConfig.ts";
 
 const PROMETHEUS = "/usr/bin/prometheus";
@@ -26,20 +27,8 @@ const PUSHGATEWAY = "/usr/bin/prometheus-pushgateway";
 const present = existsSync(PROMETHEUS) && existsSync(PUSHGATEWAY);
 if (!present) console.warn(`SKIP prometheus e2e: ${PROMETHEUS} or ${PUSHGATEWAY} is missing (apt-get install prometheus prometheus-pushgateway)`);
 
-const tmp = mkdtempSync(join(tmpdir(), "kaspool-prom-"));
-const children: Array<ReturnType<typeof Bun.spawn>> = [];
-afterAll(async () => {
-  for (const c of children) c.kill();
-  await Promise.all(children.map((c) => c.exited));
-  rmSync(tmp, { recursive: true, force: true });
-});
-
-function freePort(): number {
-  const s = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = s.port;
-  s.stop(true);
-  return port;
-}
+const files = scratch("prom");
+const tmp = files.dir;
 
 async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -73,8 +62,8 @@ test.skipIf(!present)("Prometheus sees the pool's counters move, its figures equ
   const prom = testPrometheusConfig(join(import.meta.dir, "../.."), { metrics: `127.0.0.1:${metricsPort}`, gateway: `127.0.0.1:${gatewayPort}` });
   const job = prom.poolJob;
   writeFileSync(join(tmp, "prometheus.yml"), prom.yaml);
-  children.push(Bun.spawn([PUSHGATEWAY, `--web.listen-address=127.0.0.1:${gatewayPort}`], { stdout: "ignore", stderr: "ignore" }));
-  children.push(Bun.spawn([
+  files.child(Bun.spawn([PUSHGATEWAY, `--web.listen-address=127.0.0.1:${gatewayPort}`], { stdout: "ignore", stderr: "ignore" }));
+  files.child(Bun.spawn([
     PROMETHEUS, `--config.file=${join(tmp, "prometheus.yml")}`, `--storage.tsdb.path=${join(tmp, "tsdb")}`,
     `--web.listen-address=127.0.0.1:${promPort}`, "--web.console.templates=/nonexistent", "--web.console.libraries=/nonexistent",
   ], { stdout: "ignore", stderr: Bun.file(join(tmp, "prometheus.log")) }));

@@ -1,9 +1,7 @@
 // End to end on the devnet: shares into the ShareSink, real blocks mined and submitted through NodeClient,
 // the devnet colors some red, and after maturity balances equal the PPLNS split to the sompi.
 
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { silentLogger } from "../../src/common/log.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
@@ -15,8 +13,10 @@ import { creditBlock, POOL_ACCOUNT } from "../../src/pool/credit.ts";
 import { startPoolAccounting } from "../../src/pool/index.ts";
 import { difficultyWeight, feeBasisPoints, PplnsWindow, splitReward, windowSize } from "../../src/pool/split.ts";
 import type { AcceptedShare } from "../../src/shares/types.ts";
-import { testBackends } from "../db/backends.ts";
+import { scratch } from "../common/scratch.ts";
+import { backendsForFile } from "../db/backends.ts";
 import { findNonce } from "../devnet/mining.ts";
+import { trackUntilSettled } from "./stack.ts";
 
 const POOL = "kaspadev:qr0lr4ml9fn3chekrqmjdkergxl93l4wrk3dankcgvjq776s9wn9j6n4stne3";
 const MINERS = [
@@ -28,12 +28,8 @@ const FEE_PERCENT = 1.5;
 const FACTOR = 2;
 const BLOCKS = 10;
 
-const backends = await testBackends("pooldevnet");
-const tmp = mkdtempSync(join(tmpdir(), "kaspool-pool-"));
-afterAll(async () => {
-  for (const b of backends) await b.drop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const backends = await backendsForFile("pooldevnet");
+const { dir: tmp } = scratch("pool");
 
 const balances = async (db: Database) =>
   Object.fromEntries(
@@ -86,13 +82,7 @@ for (const backend of backends) {
           found.push({ hash, foundAt, networkDifficulty: netDiff });
         }
 
-        const deadline = Date.now() + 15_000;
-        for (;;) {
-          await accounting.trackNow();
-          const open = await db.query("SELECT 1 FROM blocks WHERE status IN ('confirming', 'matured')");
-          if (open.length === 0 || Date.now() > deadline) break;
-          await Bun.sleep(100);
-        }
+        await trackUntilSettled(accounting, db);
 
         const truth = new Map(devnet.acceptedBlocks().map((b) => [b.hash, b]));
         const expected = new Map<string, bigint>();

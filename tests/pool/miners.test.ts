@@ -3,22 +3,15 @@
 // reward, each window matches the shares table, balances equal a split recomputed here from block_windows,
 // red blocks pay nothing, and a second credit pass changes nothing. Embedded PGlite and Postgres.
 
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { silentLogger } from "../../src/common/log.ts";
 import { bytesToHex } from "../../src/common/hex.ts";
 import { defaults } from "../../src/config/defaults.ts";
-import { configSchema } from "../../src/config/schema.ts";
-import { openDatabase, type Database } from "../../src/db/database.ts";
-import { startDevnet } from "../../src/devnet/index.ts";
+import type { Database } from "../../src/db/database.ts";
 import { encodeAddress } from "../../src/kaspa/address.ts";
 import { startMiner, type Miner } from "../../src/miner/index.ts";
-import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
-import { NodeClient } from "../../src/node/client.ts";
 import { creditBlock, POOL_ACCOUNT } from "../../src/pool/credit.ts";
-import { startPoolAccounting } from "../../src/pool/index.ts";
 import { difficultyWeight, windowSize } from "../../src/pool/split.ts";
 import { makeSigner } from "../../src/payouts/planner.ts";
 import { maturityMargin } from "../../src/payouts/payer.ts";
@@ -26,9 +19,11 @@ import { startPayerService } from "../../src/payouts/service.ts";
 import { startStratum } from "../../src/stratum/index.ts";
 import { reconcileTreasury } from "../../src/treasury/position.ts";
 import { TreasuryWatcher } from "../../src/treasury/watcher.ts";
-import { testBackends } from "../db/backends.ts";
+import { scratch } from "../common/scratch.ts";
+import { backendsForFile } from "../db/backends.ts";
 import { until } from "../node/scriptedNode.ts";
 import { TREASURY, TREASURY_KEY } from "../treasury/fixtures.ts";
+import { startAccountingStack, trackUntilSettled, untilBlocks } from "./stack.ts";
 
 // The pool wallet is a key the test holds, so the payer can pay the credited balances out at the end.
 const POOL = TREASURY;
@@ -39,12 +34,8 @@ const FACTOR = 2;
 const MATURITY = 5;
 const WANTED_BLOCKS = 10;
 
-const backends = await testBackends("poolminers");
-const tmp = mkdtempSync(join(tmpdir(), "kaspool-miners-"));
-afterAll(async () => {
-  for (const b of backends) await b.drop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const backends = await backendsForFile("poolminers");
+const { dir: tmp } = scratch("miners");
 
 interface WindowRow {
   address: string;
@@ -98,24 +89,19 @@ const balances = async (db: Database) =>
 for (const backend of backends) {
   describe(backend.name, () => {
     test("CPU miners on a PPLNS port: blocks paid exactly to the sompi after maturity, red ones nothing, once", async () => {
-      const devnet = await startDevnet({ port: 0, bps: 20, difficulty: 3e-5, redRatio: 0.3, maturity: MATURITY, seed: 7, log: silentLogger });
-      const node = new NodeClient({ urls: [devnet.url], log: silentLogger, requestTimeoutMs: 3_000 });
-      const submitter = new BlockSubmitter({ urls: [devnet.url], log: silentLogger, requestTimeoutMs: 3_000 });
-      node.start();
-      submitter.start();
-      const config = configSchema.parse({
-        ...defaults,
-        node: { urls: [devnet.url], requestTimeoutMs: 3_000 },
-        stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, mode: "pplns", difficulty: 2e-7, vardiff: false }],
-          // CPU miners at a tiny fixed difficulty send hundreds of shares a second, on purpose.
-          shareRateCap: { windowSeconds: 10, overTarget: 10, fixedSharesPerMinute: 1e12 } },
-        treasury: { fee: Number(FEE_BP) / 100, address: POOL, coinbaseMaturity: MATURITY },
-        pplns: { factor: FACTOR },
+      const stack = await startAccountingStack({
+        backend,
+        devnet: { bps: 20, difficulty: 3e-5, redRatio: 0.3, maturity: MATURITY, seed: 7 },
+        config: {
+          stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, mode: "pplns", difficulty: 2e-7, vardiff: false }],
+            // CPU miners at a tiny fixed difficulty send hundreds of shares a second, on purpose.
+            shareRateCap: { windowSeconds: 10, overTarget: 10, fixedSharesPerMinute: 1e12 } },
+          treasury: { fee: Number(FEE_BP) / 100, address: POOL, coinbaseMaturity: MATURITY },
+          pplns: { factor: FACTOR },
+        },
+        spoolPath: join(tmp, `${backend.name}.spool`),
       });
-      const db = await openDatabase(backend);
-      const accounting = await startPoolAccounting({
-        db, node, config, log: silentLogger, spoolPath: join(tmp, `${backend.name}.spool`), pollMs: 100,
-      });
+      const { devnet, node, submitter, config, db, accounting } = stack;
       const miners: Miner[] = [];
       let stratum: Awaited<ReturnType<typeof startStratum>> | null = null;
       try {
@@ -124,20 +110,12 @@ for (const backend of backends) {
         const url = `stratum+tcp://127.0.0.1:${stratum.ports[0]}`;
         for (const user of [`${ALICE}.rig1`, `${ALICE}.rig2`, `${BOB}.bob`]) miners.push(await startMiner({ url, user }));
 
-        const deadline = Date.now() + 45_000;
-        const countBlocks = async () => Number((await db.query<{ n: string }>("SELECT count(*)::text AS n FROM blocks"))[0]!.n);
-        while ((await countBlocks()) < WANTED_BLOCKS && Date.now() < deadline) await Bun.sleep(200);
+        await untilBlocks(db, WANTED_BLOCKS, 45_000);
         for (const m of miners.splice(0)) await m.stop();
         await stratum.stop();
         stratum = null;
 
-        const settle = Date.now() + 15_000;
-        for (;;) {
-          await accounting.trackNow();
-          const open = await db.query("SELECT 1 FROM blocks WHERE status IN ('confirming', 'matured')");
-          if (open.length === 0 || Date.now() > settle) break;
-          await Bun.sleep(100);
-        }
+        await trackUntilSettled(accounting, db);
 
         const truth = new Map(devnet.acceptedBlocks().map((b) => [b.hash, b]));
         const blocks = await db.query<{
@@ -207,11 +185,7 @@ for (const backend of backends) {
       } finally {
         for (const m of miners) await m.stop();
         await stratum?.stop();
-        await accounting.stop();
-        await submitter.close();
-        await node.close();
-        await devnet.stop();
-        await db.close();
+        await stack.stop();
       }
     }, 120_000);
   });

@@ -2,9 +2,7 @@
 // watermark), however long that takes: a share still waiting in stratum (on its own block submission), or a share
 // whose commit a slow database holds up while the block's own write goes through.
 
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import pg from "pg";
 import { silentLogger } from "../../src/common/log.ts";
@@ -13,17 +11,14 @@ import { NodeClient } from "../../src/node/client.ts";
 import { startPoolAccounting, type PoolAccounting } from "../../src/pool/index.ts";
 import { ShareWatermark } from "../../src/shares/watermark.ts";
 import type { AcceptedShare, FoundBlock } from "../../src/shares/types.ts";
-import { testBackends, type TestBackend } from "../db/backends.ts";
+import { scratch } from "../common/scratch.ts";
+import { backendsForFile, type TestBackend } from "../db/backends.ts";
 import { ScriptedNode } from "../node/scriptedNode.ts";
 
 const MINER = "kaspa:miner";
 const LATE = "kaspa:late";
-const backends = await testBackends("window");
-const tmp = mkdtempSync(join(tmpdir(), "kaspool-window-"));
-afterAll(async () => {
-  for (const b of backends) await b.drop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const backends = await backendsForFile("window");
+const { dir: tmp } = scratch("window");
 
 let seq = 0;
 const share = (address: string, at: number): AcceptedShare => ({

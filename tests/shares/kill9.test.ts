@@ -1,21 +1,16 @@
 // Kill -9 in the middle of a flood: every share the recorder acknowledged must be in the database exactly once
 // after a restart (which replays the spool).
 
-import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { openDatabase } from "../../src/db/database.ts";
+import { scratch } from "../common/scratch.ts";
 import { createPgliteDatabase, createPostgresDatabase, type TestBackend } from "../db/backends.ts";
-import { startTcpProxy, type TcpProxy } from "./tcpProxy.ts";
+import { proxyPostgres } from "./tcpProxy.ts";
 
 const FIXTURE = join(import.meta.dir, "fixtures", "flood.ts");
-const tmp = mkdtempSync(join(tmpdir(), "kaspool-kill9-"));
-const cleanups: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const c of cleanups) await c();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const files = scratch("kill9");
+const tmp = files.dir;
 
 interface FloodOptions {
   dbUrl: string | null;
@@ -81,7 +76,7 @@ async function verify(label: string, backend: TestBackend, jobId: string, acked:
 }
 
 const postgres = await createPostgresDatabase("kill9");
-if (postgres) cleanups.push(() => postgres.drop());
+if (postgres) files.defer(() => postgres.drop());
 
 test.skipIf(!postgres)("postgres: kill -9 mid-flood loses no acknowledged share", async () => {
   const spoolPath = join(tmp, "pg.spool");
@@ -91,14 +86,11 @@ test.skipIf(!postgres)("postgres: kill -9 mid-flood loses no acknowledged share"
 }, 30_000);
 
 test.skipIf(!postgres)("postgres outage then kill -9: spooled acknowledged shares are replayed once", async () => {
-  const target = new URL(postgres!.url!);
-  const proxy: TcpProxy = startTcpProxy("127.0.0.1", Number(target.port || 5432));
-  cleanups.push(async () => proxy.stop());
-  const viaProxy = new URL(postgres!.url!);
-  viaProxy.port = String(proxy.port);
+  const { proxy, url: viaProxy } = proxyPostgres(postgres!.url!);
+  files.defer(() => proxy.stop());
   const spoolPath = join(tmp, "pg-outage.spool");
   const acked = await floodAndKill({
-    dbUrl: viaProxy.toString(), embeddedPath: "memory://", spoolPath, jobId: "pg-spool", killAfter: 25_000,
+    dbUrl: viaProxy, embeddedPath: "memory://", spoolPath, jobId: "pg-spool", killAfter: 25_000,
     midway: { after: 10_000, run: () => proxy.cut() },
   });
   await replay(postgres!.url, "memory://", spoolPath);
@@ -107,7 +99,7 @@ test.skipIf(!postgres)("postgres outage then kill -9: spooled acknowledged share
 
 test("pglite on disk: kill -9 mid-flood loses no acknowledged share", async () => {
   const backend = createPgliteDatabase(true);
-  cleanups.push(() => backend.drop());
+  files.defer(() => backend.drop());
   const spoolPath = join(tmp, "pglite.spool");
   const acked = await floodAndKill({ dbUrl: null, embeddedPath: backend.embeddedPath, spoolPath, jobId: "pglite", killAfter: 10_000 });
   await replay(null, backend.embeddedPath, spoolPath);

@@ -1,6 +1,5 @@
-import { afterAll, describe, expect, test } from "bun:test";
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { appendFileSync, mkdirSync, renameSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../../src/common/log.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
@@ -9,15 +8,12 @@ import { ShareRecorder } from "../../src/shares/recorder.ts";
 import { Spool } from "../../src/shares/spool.ts";
 import { encodeRecord } from "../../src/shares/spoolRecord.ts";
 import type { AcceptedShare, FoundBlock } from "../../src/shares/types.ts";
-import { createPostgresDatabase, testBackends } from "../db/backends.ts";
-import { startTcpProxy } from "./tcpProxy.ts";
+import { scratch } from "../common/scratch.ts";
+import { backendsForFile } from "../db/backends.ts";
+import { openProxiedPostgres, untilReplayed } from "./proxiedPostgres.ts";
 
-const backends = await testBackends("recorder");
-const tmp = mkdtempSync(join(tmpdir(), "kaspool-recorder-"));
-afterAll(async () => {
-  for (const b of backends) await b.drop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const backends = await backendsForFile("recorder");
+const { dir: tmp } = scratch("recorder");
 
 let seq = 0;
 const share = (over: Partial<AcceptedShare> = {}): AcceptedShare => ({
@@ -130,13 +126,9 @@ for (const backend of backends) {
 }
 
 test("Postgres unreachable: shares are spooled and acknowledged, then replayed when it returns", async () => {
-  const backend = await createPostgresDatabase("spool");
-  if (!backend) return;
-  const target = new URL(backend.url!);
-  const proxy = startTcpProxy("127.0.0.1", Number(target.port || 5432));
-  const viaProxy = new URL(backend.url!);
-  viaProxy.port = String(proxy.port);
-  const db = await openDatabase({ url: viaProxy.toString(), embeddedPath: "memory://" });
+  const pg = await openProxiedPostgres("spool");
+  if (!pg) return;
+  const { db, proxy } = pg;
   const spoolPath = join(tmp, "outage.spool");
   const rec = await ShareRecorder.start({ db, spoolPath, persistBlock: persistBlockWith(db), retryMs: 200 });
   try {
@@ -149,28 +141,21 @@ test("Postgres unreachable: shares are spooled and acknowledged, then replayed w
     expect(new Spool(spoolPath).read()).toHaveLength(201);
 
     proxy.restore();
-    const deadline = Date.now() + 10_000;
-    while (rec.isSpooling && Date.now() < deadline) await Bun.sleep(50);
+    await untilReplayed(rec);
     expect(rec.isSpooling).toBe(false);
     expect(await countShares(db)).toBe(201);
     expect(await db.query("SELECT hash FROM blocks")).toHaveLength(1);
     expect(new Spool(spoolPath).isEmpty).toBe(true);
   } finally {
     await rec.stop();
-    await db.close();
-    proxy.stop();
-    await backend.drop();
+    await pg.close();
   }
 });
 
 test("torn spool, restart with Postgres still down, one more share, Postgres back: both stored exactly once", async () => {
-  const backend = await createPostgresDatabase("torn");
-  if (!backend) return;
-  const target = new URL(backend.url!);
-  const proxy = startTcpProxy("127.0.0.1", Number(target.port || 5432));
-  const viaProxy = new URL(backend.url!);
-  viaProxy.port = String(proxy.port);
-  const db = await openDatabase({ url: viaProxy.toString(), embeddedPath: "memory://" });
+  const pg = await openProxiedPostgres("torn");
+  if (!pg) return;
+  const { db, proxy } = pg;
   const spoolPath = join(tmp, "torn-outage.spool");
   const [a, b] = [share({ jobId: "torn" }), share({ jobId: "torn" })];
   tornSpool(spoolPath, [a]);
@@ -184,28 +169,21 @@ test("torn spool, restart with Postgres still down, one more share, Postgres bac
     expect(new Spool(spoolPath).read()).toHaveLength(2);
 
     proxy.restore();
-    const deadline = Date.now() + 10_000;
-    while (rec.isSpooling && Date.now() < deadline) await Bun.sleep(50);
+    await untilReplayed(rec);
     expect(rec.isSpooling).toBe(false);
     const rows = await db.query<{ nonce: string }>("SELECT nonce::text AS nonce FROM shares WHERE job_id = 'torn' ORDER BY nonce");
     expect(rows.map((r) => BigInt(r.nonce))).toEqual([a.nonce, b.nonce]);
     expect(new Spool(spoolPath).isEmpty).toBe(true);
   } finally {
     await rec.stop();
-    await db.close();
-    proxy.stop();
-    await backend.drop();
+    await pg.close();
   }
 });
 
 test("a spool the retry cannot read is logged and retried, never an unhandled rejection", async () => {
-  const backend = await createPostgresDatabase("unreadable");
-  if (!backend) return;
-  const target = new URL(backend.url!);
-  const proxy = startTcpProxy("127.0.0.1", Number(target.port || 5432));
-  const viaProxy = new URL(backend.url!);
-  viaProxy.port = String(proxy.port);
-  const db = await openDatabase({ url: viaProxy.toString(), embeddedPath: "memory://" });
+  const pg = await openProxiedPostgres("unreadable");
+  if (!pg) return;
+  const { db, proxy } = pg;
   const warnings: string[] = [];
   const log: Logger = { debug() {}, info() {}, error() {}, warn: (m, f) => void warnings.push(`${m} ${String(f?.error)}`), child: () => log };
   const spoolPath = join(tmp, "unreadable.spool");
@@ -223,14 +201,11 @@ test("a spool the retry cannot read is logged and retried, never an unhandled re
     rmdirSync(spoolPath);
     renameSync(`${spoolPath}.aside`, spoolPath);
     proxy.restore();
-    const deadline = Date.now() + 10_000;
-    while (rec.isSpooling && Date.now() < deadline) await Bun.sleep(50);
+    await untilReplayed(rec);
     expect(rec.isSpooling).toBe(false);
     expect(await db.query("SELECT 1 FROM shares WHERE job_id = 'unreadable'")).toHaveLength(1);
   } finally {
     await rec.stop();
-    await db.close();
-    proxy.stop();
-    await backend.drop();
+    await pg.close();
   }
 });

@@ -78,3 +78,11 @@ export function startTcpProxy(targetHost: string, targetPort: number): TcpProxy 
     stop: cut,
   };
 }
+
+/** A proxy in front of the local Postgres `url` points at, and the URL that reaches the same database through it. */
+export function proxyPostgres(url: string): { proxy: TcpProxy; url: string } {
+  const target = new URL(url);
+  const proxy = startTcpProxy("127.0.0.1", Number(target.port || 5432));
+  target.port = String(proxy.port);
+  return { proxy, url: target.toString() };
+}

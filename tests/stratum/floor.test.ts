@@ -1,29 +1,18 @@
 // The difficulty floor over real TCP: port difficulties and `d=` below it are raised to it.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { minerAddress, startPool, TestClient, type Pool } from "./harness.ts";
+import { expect, test } from "bun:test";
+import { FIXED_PORT, minerAddress, sharedPool, TestClient } from "./harness.ts";
 
 const FLOOR = 2 ** -20;
-let pool: Pool;
-
-beforeAll(async () => {
-  pool = await startPool({
-    devnetDifficulty: 1e6,
-    stratum: {
-      difficultyFloor: FLOOR,
-      ports: [
-        { port: 0, mode: "pplns", difficulty: 2 ** -29, vardiff: false, encoding: "auto" },
-        {
-          port: 0, mode: "pplns", difficulty: 2 ** -29, encoding: "auto",
-          vardiff: { targetSharesPerMinute: 20, minDifficulty: 1e-9, maxDifficulty: 1e15, intervalSeconds: 10, powerOfTwo: false },
-        },
-      ],
+const shared = sharedPool({
+  difficultyFloor: FLOOR,
+  ports: [
+    FIXED_PORT,
+    {
+      port: 0, mode: "pplns", difficulty: 2 ** -29, encoding: "auto",
+      vardiff: { targetSharesPerMinute: 20, minDifficulty: 1e-9, maxDifficulty: 1e15, intervalSeconds: 10, powerOfTwo: false },
     },
-  });
-});
-
-afterAll(async () => {
-  await pool?.stop();
+  ],
 });
 
 async function difficultyAfterLogin(port: number, password: string): Promise<number> {
@@ -40,11 +29,11 @@ async function difficultyAfterLogin(port: number, password: string): Promise<num
 }
 
 test("a fixed port's difficulty below the floor is raised to it", async () => {
-  expect(await difficultyAfterLogin(pool.stratum.ports[0]!, "x")).toBe(FLOOR);
+  expect(await difficultyAfterLogin(shared.port, "x")).toBe(FLOOR);
 });
 
 test("d= and a vardiff start below the floor are raised to it; d= above it is kept", async () => {
-  const vardiffPort = pool.stratum.ports[1]!;
+  const vardiffPort = shared.pool.stratum.ports[1]!;
   expect(await difficultyAfterLogin(vardiffPort, "x")).toBe(FLOOR);
   expect(await difficultyAfterLogin(vardiffPort, "d=0.000000001")).toBe(FLOOR);
   expect(await difficultyAfterLogin(vardiffPort, "d=0.5")).toBe(0.5);

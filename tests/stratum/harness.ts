@@ -1,6 +1,7 @@
 // Real parts for stratum integration tests: the devnet node over WebSocket, our NodeClient, the stratum server on
 // ephemeral ports, and a line-level TCP test client that can also mine a share with PowState.
 
+import { afterAll, beforeAll } from "bun:test";
 import { parseJson, stringifyJson } from "../../src/common/json.ts";
 import { silentLogger, type Logger } from "../../src/common/log.ts";
 import { defaults, DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
@@ -68,6 +69,31 @@ export async function startPool(opts: { devnetDifficulty: number; bps?: number; 
       await submitter.close();
       await node.close();
       await devnet.stop();
+    },
+  };
+}
+
+/** The fixed-difficulty port most wire tests mine on: a share takes a few hundred hashes. */
+export const FIXED_PORT: NonNullable<StratumInput["ports"]>[number] = { port: 0, mode: "pplns", difficulty: 2 ** -29, vardiff: false, encoding: "auto" };
+
+/**
+ * One pool for the tests of the current file or describe block, started before the first and stopped after the
+ * last: FIXED_PORT (unless `stratum.ports` says otherwise) on a devnet too hard to move on its own.
+ */
+export function sharedPool(stratum: StratumInput): { readonly pool: Pool; readonly port: number } {
+  let pool: Pool | undefined;
+  beforeAll(async () => {
+    pool = await startPool({ devnetDifficulty: 1e6, stratum: { ports: [FIXED_PORT], ...stratum } });
+  });
+  afterAll(async () => {
+    await pool?.stop();
+  });
+  return {
+    get pool() {
+      return pool!;
+    },
+    get port() {
+      return pool!.stratum.ports[0]!;
     },
   };
 }

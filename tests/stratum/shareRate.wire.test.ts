@@ -1,34 +1,23 @@
 // The share-rate cap over real TCP, with a client that submits as fast as it can mine.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { jobFromNotify, mine, minerAddress, nonceHex, startPool, TestClient, type Pool } from "./harness.ts";
+import { expect, test } from "bun:test";
+import { jobFromNotify, mine, minerAddress, nonceHex, sharedPool, TestClient } from "./harness.ts";
 
 const D = 2 ** -29;
-let pool: Pool;
-
-beforeAll(async () => {
-  pool = await startPool({
-    devnetDifficulty: 1e6,
-    // Fixed port: cap 120/min, aim 30/min; over a 2 s window the cap is 4 submits.
-    // Vardiff port: aim 15/min (its target), cap 60/min; 2 submits per window.
-    stratum: {
-      ports: [
-        { port: 0, mode: "pplns", difficulty: D, vardiff: false, encoding: "auto" },
-        {
-          port: 0, mode: "pplns", difficulty: D, encoding: "auto",
-          vardiff: { targetSharesPerMinute: 15, minDifficulty: 1e-9, maxDifficulty: 1e15, intervalSeconds: 60, powerOfTwo: false },
-        },
-      ],
-      shareRateCap: { windowSeconds: 2, overTarget: 4, fixedSharesPerMinute: 120 },
+// Fixed port: cap 120/min, aim 30/min; over a 2 s window the cap is 4 submits.
+// Vardiff port: aim 15/min (its target), cap 60/min; 2 submits per window.
+const shared = sharedPool({
+  ports: [
+    { port: 0, mode: "pplns", difficulty: D, vardiff: false, encoding: "auto" },
+    {
+      port: 0, mode: "pplns", difficulty: D, encoding: "auto",
+      vardiff: { targetSharesPerMinute: 15, minDifficulty: 1e-9, maxDifficulty: 1e15, intervalSeconds: 60, powerOfTwo: false },
     },
-  });
+  ],
+  shareRateCap: { windowSeconds: 2, overTarget: 4, fixedSharesPerMinute: 120 },
 });
 
-afterAll(async () => {
-  await pool?.stop();
-});
-
-async function miner(n: number, port = pool.stratum.ports[0]!) {
+async function miner(n: number, port = shared.port) {
   const c = await TestClient.connect(port);
   const user = `${minerAddress(n)}.w`;
   await c.reply(c.send("mining.subscribe", ["lolMiner 1.72"]));
@@ -80,7 +69,7 @@ test("one that slows down after the raise stays connected", async () => {
 });
 
 test("on a vardiff port the cap is a multiple of the vardiff target", async () => {
-  const m = await miner(3, pool.stratum.ports[1]!);
+  const m = await miner(3, shared.pool.stratum.ports[1]!);
   const first = await flood(m, 3, 0n);
   // Over the cap (60/min, 4× the aim) means raised more than 4×; 3 submits within a second would be exactly 12×.
   expect(first.difficulties).toHaveLength(1);

@@ -2,27 +2,11 @@
 // destroyed after stratum.closeGraceSeconds and its per-IP slot is free again. Over real TCP, with a client
 // that pauses reading (Bun's socket.pause()) while it makes the pool write megabytes of replies.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { Socket } from "bun";
-import { startPool, TestClient, type Pool } from "./harness.ts";
+import { sharedPool, TestClient } from "./harness.ts";
 
-let pool: Pool;
-
-beforeAll(async () => {
-  pool = await startPool({
-    devnetDifficulty: 1e6,
-    stratum: {
-      ports: [{ port: 0, mode: "pplns", difficulty: 2 ** -29, vardiff: false, encoding: "auto" }],
-      maxConnectionsPerIp: 1,
-      handshakeTimeoutSeconds: 2,
-      closeGraceSeconds: 1,
-    },
-  });
-});
-
-afterAll(async () => {
-  await pool?.stop();
-});
+const shared = sharedPool({ maxConnectionsPerIp: 1, handshakeTimeoutSeconds: 2, closeGraceSeconds: 1 });
 
 /** How many bytes this machine's kernel buffers for a loopback peer that does not read. */
 async function kernelCapacity(): Promise<number> {
@@ -57,7 +41,7 @@ async function writeAll(socket: Socket<{ drained: () => void }>, data: Buffer): 
 }
 
 test("a connection closed while its peer does not read is destroyed after the grace period and frees its IP slot", async () => {
-  const port = pool.stratum.ports[0]!;
+  const port = shared.port;
   // Replies of ~4 KB: enough to fill the kernel buffers, then half a megabyte for the pool to hold.
   const id = "i".repeat(3_900);
   const reply = Buffer.byteLength(`{"id":"${id}","result":true,"error":null}\n`);

@@ -2,9 +2,7 @@
 // stratum.staleJobSeconds, so the test does not sleep. A share on the old job is then refused with 21, the pool
 // logs the outage once (not per share), and nothing reaches the shares table: no PPLNS credit for dead work.
 
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { silentLogger, type Logger } from "../../src/common/log.ts";
 import { openDatabase } from "../../src/db/database.ts";
@@ -13,18 +11,15 @@ import { BlockSubmitter } from "../../src/node/blockSubmitter.ts";
 import { NodeClient } from "../../src/node/client.ts";
 import { ShareRecorder } from "../../src/shares/recorder.ts";
 import { startStratum } from "../../src/stratum/index.ts";
-import { testBackends } from "../db/backends.ts";
+import { scratch } from "../common/scratch.ts";
+import { backendsForFile } from "../db/backends.ts";
 import { jobFromNotify, mine, minerAddress, nonceHex, TestClient, testConfig } from "./harness.ts";
 
 const SHARE_DIFF = 2 ** -29;
 const STALE_SECONDS = 30;
 
-const backends = await testBackends("stalejob");
-const tmp = mkdtempSync(join(tmpdir(), "kaspool-stale-"));
-afterAll(async () => {
-  for (const b of backends) await b.drop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const backends = await backendsForFile("stalejob");
+const { dir: tmp } = scratch("stale");
 
 function recordingLogger(lines: string[]): Logger {
   const log: Logger = {
