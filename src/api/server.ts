@@ -5,6 +5,7 @@ import type { Config } from "../config/types.ts";
 import { createApi, type ApiOptions } from "./app.ts";
 
 export interface ApiServer {
+  /** The port bound: api.port, or the one the system gave for a configured 0. */
   readonly port: number;
   stop(): Promise<void>;
 }

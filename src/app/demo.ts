@@ -15,21 +15,15 @@ import { runPool } from "./run.ts";
 const log = createLogger("demo");
 const MINER_REPORT_MS = 30_000;
 
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { data: { type: "string" }, "free-ports": { type: "boolean" } }, strict: true });
   const dataDir = resolve(values.data ?? "data/demo");
   // The devnet's chain lives in memory, so last run's blocks and balances would point at nothing: start afresh.
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-  // The devnet and stratum bind any free port themselves (0); the API's is probed, since its URL is announced.
-  const ports: DemoPorts = values["free-ports"] ? { node: 0, stratum: 0, api: freePort() } : { node: 18610, stratum: 5555, api: 8080 };
+  // Port 0: the devnet, stratum and API each bind any free port themselves and the pool reports which (no
+  // probe-then-bind race with whatever else runs on the machine).
+  const ports: DemoPorts = values["free-ports"] ? { node: 0, stratum: 0, api: 0 } : { node: 18610, stratum: 5555, api: 8080 };
   const configFile = join(dataDir, "config.json");
   writeFileSync(configFile, JSON.stringify(demoConfig(dataDir, ports), null, 2));
 
@@ -55,7 +49,7 @@ async function main(): Promise<number> {
     configFile,
     devnet: true,
     devnetDifficulty: DEMO_NETWORK_DIFFICULTY,
-    onRunning: ({ config, stratumPorts }) => {
+    onRunning: ({ config, stratumPorts, apiPort }) => {
       void (async () => {
         const url = `stratum+tcp://127.0.0.1:${stratumPorts[0]}`;
         for (const m of DEMO_MINERS) {
@@ -72,7 +66,7 @@ async function main(): Promise<number> {
           log.info("miners", { hashrate: formatHashrate(((hashes - last.hashes) * 1000) / (now - last.at)), accepted });
           last = { at: now, hashes };
         }, MINER_REPORT_MS);
-        await announceDashboard(`http://${config.api.host}:${config.api.port}/`);
+        await announceDashboard(`http://${config.api.host}:${apiPort}/`);
       })().catch((e) => log.error("demo miners failed to start", { error: (e as Error).message }));
     },
   });

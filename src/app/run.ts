@@ -29,8 +29,8 @@ export interface RunOptions {
   devnet: boolean;
   /** The devnet's network difficulty (share units); the demo raises it so its blocks stay few enough to read. */
   devnetDifficulty?: number;
-  /** Called once the pool serves stratum (the demo starts its miners then). */
-  onRunning?(running: { config: Config; stratumPorts: number[] }): void;
+  /** Called once the pool serves stratum and its API, with the ports they bound (a configured 0 is whichever the system gave). */
+  onRunning?(running: { config: Config; stratumPorts: number[]; apiPort: number }): void;
 }
 
 export async function runPool(opts: RunOptions): Promise<number> {
@@ -139,7 +139,7 @@ export async function runPool(opts: RunOptions): Promise<number> {
     const startedAt = Date.now();
     const statsTimer = setInterval(() => log.info("stats", statsFields(stratum.stats(), (Date.now() - startedAt) / 1000)), STATS_LOG_MS);
     stops.push(async () => clearInterval(statsTimer));
-    opts.onRunning?.({ config, stratumPorts: stratum.ports });
+    opts.onRunning?.({ config, stratumPorts: stratum.ports, apiPort: api.port });
   } catch (e) {
     log.error("start-up failed", { error: e instanceof Error ? e.message : String(e) });
     await stopAll();

@@ -23,6 +23,10 @@ test("bun run demo shows shares, a block, a credit and a payout, and stops clean
   const deadline = Date.now() + 170_000;
   while (!lines.every((l) => out.includes(l)) && Date.now() < deadline && demo.exitCode === null) await Bun.sleep(200);
   for (const l of lines) expect(out).toContain(l);
+  // --free-ports configures port 0: the URL names the port the API bound, not the one configured.
+  const apiPort = /api listening .*port=(\d+)/.exec(out)?.[1];
+  expect(apiPort).not.toBe("0");
+  expect(out).toContain(`dashboard url=http://127.0.0.1:${apiPort}/`);
   // The credit and the payout are readable: amounts in KAS, the miners counted.
   expect(out).toMatch(/block credited .*reward=\d+\.\d{8} KAS fee=\d+\.\d{8} KAS miners=\d/);
   expect(out).toMatch(/payout accepted .*paid=\d+\.\d{8} KAS/);

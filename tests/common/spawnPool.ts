@@ -1,9 +1,10 @@
-// `bun run index.ts --devnet` as a process of its own, for tests of the whole pool: its config file, and its
-// output collected as it runs (read to the end, so the pool never blocks on a full pipe).
+// `bun run index.ts --devnet` as a process of its own, for tests of the whole pool: its config file, its output,
+// and the ports it reports having bound.
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { collectOutput, type Output } from "./output.ts";
 import type { Scratch } from "./scratch.ts";
 
 /** Writes dir/config.json: `config` over a devnet on a port of its own, the API on port 0 and the database in dir/db. */
@@ -19,18 +20,12 @@ export function writeDevnetConfig(dir: string, config: Record<string, unknown>):
   return file;
 }
 
-export interface PoolProcess {
+export interface PoolProcess extends Output {
   proc: Subprocess<"ignore", "pipe", "pipe">;
-  stdout(): string;
-  stderr(): string;
-  /** stdout, then stderr. */
-  output(): string;
-  /** The first match of `re` in the output, or null once `ms` passed or the pool exited without it. */
-  waitFor(re: RegExp, ms: number): Promise<RegExpMatchArray | null>;
   /** The stratum port the pool reports once it runs; throws with the output if it does not within `ms`. */
   stratumPort(ms: number): Promise<number>;
-  /** Both streams read to their end. */
-  drained: Promise<void>;
+  /** The API port the pool reports once it serves it; throws with the output if it does not within `ms`. */
+  apiPort(ms: number): Promise<number>;
 }
 
 export interface PoolSpawn {
@@ -50,29 +45,11 @@ export function spawnPool(scratch: Scratch, opts: PoolSpawn): PoolProcess {
     stdin: "ignore", stdout: "pipe", stderr: "pipe",
   });
   scratch.defer(() => proc.kill("SIGKILL"));
-  const out: string[] = [];
-  const err: string[] = [];
-  const drain = async (stream: ReadableStream<Uint8Array>, into: string[]) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) into.push(decoder.decode(chunk, { stream: true }));
-  };
-  const output = () => out.join("") + err.join("");
-  const waitFor = async (re: RegExp, ms: number) => {
-    const deadline = Date.now() + ms;
-    while (!re.test(output()) && Date.now() < deadline && proc.exitCode === null) await Bun.sleep(50);
-    return output().match(re);
-  };
+  const output = collectOutput(proc);
   return {
+    ...output,
     proc,
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-    output,
-    waitFor,
-    async stratumPort(ms) {
-      const running = await waitFor(/pool running .*stratum=(\d+)/, ms);
-      if (!running) throw new Error(`pool did not start:\n${output()}`);
-      return Number(running[1]);
-    },
-    drained: Promise.all([drain(proc.stdout, out), drain(proc.stderr, err)]).then(() => {}),
+    stratumPort: (ms) => output.reportedPort(/pool running .*stratum=(\d+)/, ms, "pool did not start"),
+    apiPort: (ms) => output.reportedPort(/api listening .*port=(\d+)/, ms, "pool did not serve its API"),
   };
 }

@@ -5,36 +5,25 @@
 // Grafana are out of reach, whatever path is tried. Requests leave from their own loopback addresses (127.0.1.x):
 // to nginx, and so to the API, each address is a different client.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { beforeAll, expect, test } from "bun:test";
+import { chmodSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { DEVNET_POOL_ADDRESS } from "../../src/config/defaults.ts";
+import { freePort } from "../common/ports.ts";
+import { scratch } from "../common/scratch.ts";
+import { spawnPool, writeDevnetConfig } from "../common/spawnPool.ts";
 import { hasTool } from "./tools.ts";
 import { writeNginxCopy } from "./nginxConf.ts";
 
-/** nginx cannot say which port it bound, so its port is probed; a lost race is retried with another. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-
 const haveNginx = hasTool("nginx") && process.getuid?.() === 0;
 if (hasTool("nginx") && !haveNginx) console.warn("SKIP the real-nginx test: it runs nginx as root with a private prefix");
-const dir = mkdtempSync(join(tmpdir(), "kaspool-nginx-"));
+const files = scratch("nginx");
+const dir = files.dir;
 chmodSync(dir, 0o755);
 // The API's own limit, small so the test reaches it: 5 at once, then one every 5 s.
 const API_BURST = 5;
 const API_PER_SECOND = 0.2;
-let pool: Subprocess<"ignore", "pipe", "pipe"> | null = null;
-let nginx: Subprocess | null = null;
 let nginxPort = 0;
 let apiPort = 0;
 /** Stand-ins for Prometheus, the Pushgateway and Grafana: any request that reaches one is counted. */
@@ -42,45 +31,27 @@ const sentinels: Array<{ name: string; hits: number; server: ReturnType<typeof B
 
 beforeAll(async () => {
   if (!haveNginx) return;
-  const config = join(dir, "config.json");
-  writeFileSync(config, JSON.stringify({
-    node: { urls: ["ws://127.0.0.1:0"] },
+  const configFile = writeDevnetConfig(dir, {
     stratum: { host: "127.0.0.1", ports: [{ port: 0, mode: "pplns", difficulty: 1 / 65536 }] },
     api: { host: "127.0.0.1", port: 0, rateLimit: { requestsPerSecond: API_PER_SECOND, burst: API_BURST } },
-    database: { embeddedPath: join(dir, "db") },
-  }));
-  pool = Bun.spawn(["bun", "run", "index.ts", "--devnet", "--config", config], {
-    env: { ...process.env, DATABASE_URL: "", DEBUG: "", LOG_FORMAT: "text", API_TRUST_PROXY: "1" }, stdout: "pipe", stderr: "pipe",
   });
-  let output = "";
-  const decoder = new TextDecoder();
-  apiPort = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`pool did not start:\n${output}`)), 60_000);
-    void (async () => {
-      for await (const chunk of pool!.stdout) {
-        output += decoder.decode(chunk);
-        const port = output.match(/api listening .*port=(\d+)/)?.[1];
-        if (port) {
-          clearTimeout(timer);
-          return resolve(Number(port));
-        }
-      }
-      clearTimeout(timer);
-      reject(new Error(`pool exited before serving its API:\n${output}${await new Response(pool!.stderr).text()}`));
-    })();
-  });
+  const pool = spawnPool(files, { configFile, databaseUrl: "", env: { LOG_FORMAT: "text", API_TRUST_PROXY: "1" } });
+  // The API binds a free port itself and names it: only nginx's port must be probed.
+  apiPort = await pool.apiPort(60_000);
 
   const upstreams: Record<string, string> = { "kaspool-app:8080": `127.0.0.1:${apiPort}` };
   for (const [name, host] of [["prometheus", "prometheus:9090"], ["pushgateway", "pushgateway:9091"], ["grafana", "grafana:3000"]] as const) {
     const sentinel = { name, hits: 0, server: null as unknown as ReturnType<typeof Bun.serve> };
     sentinel.server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => (sentinel.hits++, new Response(`SENTINEL ${name}`)) });
+    files.defer(() => sentinel.server.stop(true));
     sentinels.push(sentinel);
     upstreams[host] = `127.0.0.1:${sentinel.server.port}`;
   }
+  // nginx cannot say which port it bound, so its port is probed; a lost race is retried with another.
   for (let attempt = 1; attempt <= 3; attempt++) {
-    nginxPort = await freePort();
+    nginxPort = freePort();
     const file = writeNginxCopy({ dir, listenPort: nginxPort, upstreams, required: ["kaspool-app:8080"] });
-    nginx = Bun.spawn(["nginx", "-p", dir, "-c", file, "-e", join(dir, "startup.log"), "-g", "daemon off;"], { stdout: "ignore", stderr: "pipe" });
+    const nginx = files.child(Bun.spawn(["nginx", "-p", dir, "-c", file, "-e", join(dir, "startup.log"), "-g", "daemon off;"], { stdout: "ignore", stderr: "pipe" }));
     let exited = false;
     void nginx.exited.then(() => (exited = true));
     while (!exited) {
@@ -90,15 +61,6 @@ beforeAll(async () => {
   }
   throw new Error(`nginx did not start: ${await Bun.file(join(dir, "error.log")).text().catch(() => "")}`);
 }, 90_000);
-
-afterAll(async () => {
-  nginx?.kill("SIGTERM");
-  await nginx?.exited;
-  pool?.kill("SIGTERM");
-  await pool?.exited;
-  for (const s of sentinels) s.server.stop(true);
-  rmSync(dir, { recursive: true, force: true });
-});
 
 interface Answer {
   status: number;

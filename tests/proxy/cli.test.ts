@@ -5,23 +5,24 @@
 import { expect, test } from "bun:test";
 import { defaults } from "../../src/config/defaults.ts";
 import { TestClient } from "../stratum/harness.ts";
-import { freePort, proxyRuns, spawnProxy, until } from "./harness.ts";
+import { proxyRuns, spawnProxy, until } from "./harness.ts";
 import { ScriptedUpstream } from "./scriptedUpstream.ts";
 
 const run = proxyRuns();
 
 test("proxy mode from the command line: /health (200, then 503 without an upstream), /status, /metrics, API conventions, report lines, SIGTERM", async () => {
   const upstream = (run.upstream = new ScriptedUpstream("a001", 2 ** -16).start());
-  const [stratumPort, apiPort] = [freePort(), freePort()];
-  const proc = (run.proc = spawnProxy({
-    stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: stratumPort, difficulty: 2 ** -20, vardiff: false }] },
+  const proxy = (run.proxy = spawnProxy({
+    stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, difficulty: 2 ** -20, vardiff: false }] },
     // The test polls /health faster than the default per-IP limit allows.
-    api: { host: "127.0.0.1", port: apiPort, rateLimit: { requestsPerSecond: 1000, burst: 1000 } },
+    api: { host: "127.0.0.1", port: 0, rateLimit: { requestsPerSecond: 1000, burst: 1000 } },
     // Secrets stay out of logs and answers.
     proxy: { ...defaults.proxy, reportMinutes: 0.01, upstreams: [{ name: "up", url: upstream.url, user: "farm.proxy", password: "s3cret-pass" }] },
-  }, "pipe"));
+  }));
+  // The ports it bound, as its start-up line names them; the API answers from then on.
+  const [stratumPort, apiPort] = [await proxy.stratumPort(20_000), await proxy.apiPort(1_000)];
   const api = (path: string) => fetch(`http://127.0.0.1:${apiPort}${path}`);
-  await until("the API", async () => (await api("/health").catch(() => null))?.status === 200, 10_000);
+  expect((await api("/health")).status).toBe(200);
   expect(await (await api("/health")).json()).toEqual({ status: "ok", active: null, miners: 0 });
   expect(upstream.dials).toBe(0);
 
@@ -53,11 +54,11 @@ test("proxy mode from the command line: /health (200, then 503 without an upstre
   await until("503", async () => (await api("/health")).status === 503, 5_000);
   expect(await (await api("/health")).json()).toEqual({ status: "no-upstream", active: null, miners: 1 });
 
-  proc.kill("SIGTERM");
-  expect(await proc.exited).toBe(0);
-  const stdout = await new Response(proc.stdout as ReadableStream).text();
-  expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/INFO  \[proxy\] stopped$/);
-  const out = stdout + await new Response(proc.stderr as ReadableStream).text();
+  proxy.proc.kill("SIGTERM");
+  expect(await proxy.proc.exited).toBe(0);
+  await proxy.drained;
+  expect(proxy.stdout().trimEnd().split("\n").at(-1)).toMatch(/INFO  \[proxy\] stopped$/);
+  const out = proxy.output();
   expect(out).toContain("[proxy] upstream upstream=up state=active breaker=closed accepted=0 rejected=0");
   expect(out).toContain("[proxy] worker worker=rig7");
   expect(out).not.toContain("s3cret-pass");

@@ -11,6 +11,7 @@ import { defaults } from "../../src/config/defaults.ts";
 import { configSchema, type ConfigInput } from "../../src/config/schema.ts";
 import type { Config } from "../../src/config/types.ts";
 import { startProxy, type Proxy } from "../../src/proxy/index.ts";
+import { collectOutput, type Output } from "../common/output.ts";
 import { minerAddress, startPool, type Pool } from "../stratum/harness.ts";
 import type { ScriptedUpstream } from "./scriptedUpstream.ts";
 
@@ -63,38 +64,49 @@ export async function until(what: string, cond: () => boolean | Promise<boolean>
   }
 }
 
-/** A port nothing listens on right now, for a proxy process that must be told its ports in advance. */
-export function freePort(): number {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = l.port;
-  l.stop(true);
-  return port;
+export interface ProxyProcess extends Output {
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  /** The first stratum port the proxy reports once it runs; throws with the output if it does not within `ms`. */
+  stratumPort(ms: number): Promise<number>;
+  /** The API port the proxy reports once it runs; throws with the output if it does not within `ms`. */
+  apiPort(ms: number): Promise<number>;
 }
 
 export interface ProxyRun {
   upstream: ScriptedUpstream | null;
-  proc: Subprocess<"ignore", "pipe" | "ignore", "pipe" | "ignore"> | null;
+  proxy: ProxyProcess | null;
 }
 
 /** The proxy process and scripted upstream of each test, both stopped after it. */
 export function proxyRuns(): ProxyRun {
-  const run: ProxyRun = { upstream: null, proc: null };
+  const run: ProxyRun = { upstream: null, proxy: null };
   afterEach(async () => {
-    run.proc?.kill();
+    run.proxy?.proc.kill();
     // Gone before the next test, its config folder with it.
-    await run.proc?.exited;
+    await run.proxy?.proc.exited;
     run.upstream?.stop();
-    run.proc = run.upstream = null;
+    run.proxy = run.upstream = null;
   });
   return run;
 }
 
-/** `bun run index.ts proxy --config FILE` on `config`, as an operator runs it; the file's folder goes with the process. */
-export function spawnProxy(config: object, output: "pipe" | "ignore", env: Record<string, string | undefined> = {}) {
+/**
+ * `bun run index.ts proxy --config FILE` on `config`, as an operator runs it; the file's folder goes with the
+ * process. Give its ports as 0: it binds free ones and reports them, with no probe-then-bind race.
+ */
+export function spawnProxy(config: object, env: Record<string, string | undefined> = {}): ProxyProcess {
   const dir = mkdtempSync(join(tmpdir(), "kaspool-proxy-"));
   const file = join(dir, "proxy.json");
   writeFileSync(file, JSON.stringify(config));
-  const proc = Bun.spawn(["bun", "run", "index.ts", "proxy", "--config", file], { stdout: output, stderr: output, env: { ...process.env, DEBUG: "", ...env } });
+  const proc = Bun.spawn(["bun", "run", "index.ts", "proxy", "--config", file], {
+    stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, DEBUG: "", ...env },
+  });
   void proc.exited.then(() => rmSync(dir, { recursive: true, force: true }));
-  return proc;
+  const output = collectOutput(proc);
+  return {
+    ...output,
+    proc,
+    stratumPort: (ms) => output.reportedPort(/proxy running .*stratum=(\d+)/, ms, "proxy did not start"),
+    apiPort: (ms) => output.reportedPort(/proxy running .*api=\S*:(\d+)/, ms, "proxy did not start"),
+  };
 }

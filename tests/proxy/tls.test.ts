@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaults } from "../../src/config/defaults.ts";
 import { TestClient } from "../stratum/harness.ts";
-import { freePort, proxyRuns, spawnProxy, until } from "./harness.ts";
+import { proxyRuns, spawnProxy } from "./harness.ts";
 import { ScriptedUpstream } from "./scriptedUpstream.ts";
 
 const CERT = join(import.meta.dir, "fixtures/upstream-cert.pem");
@@ -16,14 +16,13 @@ const run = proxyRuns();
 
 async function proxyTo(tls: boolean, extraCa: boolean): Promise<number> {
   const upstream = (run.upstream = new ScriptedUpstream("a001", 2 ** -16, { cert: readFileSync(CERT, "utf8"), key: readFileSync(KEY, "utf8") }).start());
-  const stratumPort = freePort();
-  run.proc = spawnProxy({
-    stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: stratumPort, difficulty: 2 ** -20, vardiff: false }] },
-    api: { host: "127.0.0.1", port: freePort() },
+  run.proxy = spawnProxy({
+    stratum: { ...defaults.stratum, host: "127.0.0.1", ports: [{ port: 0, difficulty: 2 ** -20, vardiff: false }] },
+    api: { host: "127.0.0.1", port: 0 },
     proxy: { ...defaults.proxy, connectTimeoutSeconds: 2, upstreams: [{ name: "tls", url: upstream.url, user: "farm.proxy", tls }] },
-  }, "ignore", extraCa ? { NODE_EXTRA_CA_CERTS: CERT } : {});
-  await until("the proxy's stratum port", async () => !!(await TestClient.connect(stratumPort).then((c) => (c.close(), true), () => false)), 10_000);
-  return stratumPort;
+  }, extraCa ? { NODE_EXTRA_CA_CERTS: CERT } : {});
+  // Listening from the start-up line on.
+  return run.proxy.stratumPort(20_000);
 }
 
 test("tls: true reaches a TLS upstream whose certificate the system trusts", async () => {
