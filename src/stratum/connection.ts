@@ -5,12 +5,13 @@
 import { stringifyJson } from "../common/json.ts";
 import type { StratumPortConfig } from "../config/types.ts";
 import { blockHash } from "../kaspa/header.ts";
-import type { BlockSubmitter } from "../node/blockSubmitter.ts";
+import type { BlockSubmitter, SubmitOutcome } from "../node/blockSubmitter.ts";
 import { withNonce } from "../node/template.ts";
 import type { AcceptedShare, FoundBlock, ShareSink } from "../shares/types.ts";
 import type { TemplateFollower, TemplateHub } from "../templates/index.ts";
 import type { Job } from "../templates/job.ts";
 import { ShareRatio } from "./bans.ts";
+import type { BlockHandovers } from "./blockHandovers.ts";
 import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
 import { ConnectionDifficulty } from "./difficulty.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
@@ -25,6 +26,8 @@ import type { StatsCounters } from "./stats.ts";
 /** What every connection of one listener shares. */
 export interface ConnectionContext extends LineContext {
   submitter: Pick<BlockSubmitter, "submit">;
+  /** Blocks on their way from the nodes to the sink, which stop waits for. */
+  blocks: BlockHandovers;
   sink: ShareSink;
   hub: TemplateHub;
   extranonces: ExtranonceAllocator;
@@ -158,10 +161,11 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     const login = this.login!;
     // Taken in the same turn as `now`: until recordShare has the share, no PPLNS window it belongs in is cut.
     const release = this.ctx.sink.hold(now);
+    // The block goes to the node before anything that could be slow or fail (peers.md bug 4).
+    const submission = share.isBlock ? this.ctx.blocks.begin(this.ctx.submitter.submit(share.job.template, share.nonce)) : null;
     let recorded: Promise<void>;
     try {
-      // The block goes to the node before anything that could be slow or fail (peers.md bug 4).
-      const block = share.isBlock ? await this.submitBlock(share, login, now) : null;
+      const block = submission ? await this.submitBlock(share, login, now, submission.outcome) : null;
       const accepted: AcceptedShare = {
         address: login.address, worker: login.worker, mode: this.ctx.port.mode, difficulty: share.sent.difficulty,
         jobId: share.job.id, nonce: share.nonce, timestamp: now,
@@ -174,6 +178,8 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
       recorded = this.ctx.sink.recordShare(accepted);
     } finally {
       release();
+      // Stratum's stop waits for this: from here the recorder's own stop makes the block and share durable.
+      submission?.handedOver();
     }
     try {
       await recorded;
@@ -233,11 +239,14 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     return true;
   }
 
-  /** Waits for the nodes at most their request timeout; a block no node answered is recorded for resubmission. */
-  private async submitBlock(share: ValidShare, login: Login, now: number): Promise<FoundBlock> {
+  /**
+   * Waits for the nodes at most their request timeout (or until stratum's stop cuts the wait off); a block no node
+   * answered is recorded for resubmission.
+   */
+  private async submitBlock(share: ValidShare, login: Login, now: number, answer: Promise<SubmitOutcome>): Promise<FoundBlock> {
     const { job, nonce } = share;
     const submitting = performance.now();
-    const outcome = await this.ctx.submitter.submit(job.template, nonce);
+    const outcome = await answer;
     const hash = blockHash({ ...job.header, nonce });
     this.ctx.stats.blockFound(outcome.status);
     this.ctx.observer.blockFound(this.ctx.port.mode, outcome.status, (performance.now() - submitting) / 1000, login, now);

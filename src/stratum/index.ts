@@ -8,6 +8,7 @@ import type { NodeClient } from "../node/client.ts";
 import type { ShareSink } from "../shares/types.ts";
 import { TemplateHub } from "../templates/index.ts";
 import { IpAdmission } from "./admission.ts";
+import { BlockHandovers } from "./blockHandovers.ts";
 import { StratumConnection } from "./connection.ts";
 import { ExtranonceAllocator } from "./extranonce.ts";
 import { silentObserver, type StratumObserver } from "./observer.ts";
@@ -42,6 +43,14 @@ export interface Stratum {
   templatesFresh(): boolean;
 }
 
+/**
+ * How long stop waits for the nodes' answer to a block found just before: a submission ends by the request timeout,
+ * so with a margin for a busy event loop it is answered or unanswered by then. Capped at half the pool's 30 s
+ * shutdown bound (run.ts), so a long request timeout cannot push the stop past it; a block cut off at the cap is
+ * still recorded, as unanswered, and resubmitted at the next start.
+ */
+const blockWaitMs = (config: Config) => Math.min(config.node.requestTimeoutMs + 1_000, 15_000);
+
 /** Written into every coinbase after the node's version, so blocks can be attributed to the pool software. */
 const COINBASE_TAG = "kaspool";
 
@@ -62,6 +71,7 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   const poolFollower = followsPool ? hub.acquire(poolAddress, false) : null;
 
   const extranonces = new ExtranonceAllocator(s.extranonceSize);
+  const blocks = new BlockHandovers();
   const counters = new StatsCounters(Date.now());
   const admission = new IpAdmission(s, Date.now());
   const connections = new Set<StratumConnection>();
@@ -74,7 +84,7 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   try {
     const floor = difficultyFloor(config);
     for (const port of s.ports) {
-      const ctx = { config, port: floorPort(port, floor), submitter, sink, hub, extranonces, stats: counters, observer, portLabel: String(port.port), log, onBanned };
+      const ctx = { config, port: floorPort(port, floor), submitter, blocks, sink, hub, extranonces, stats: counters, observer, portLabel: String(port.port), log, onBanned };
       const listener = listen({
         host: s.host, port: ctx.port, stratum: s, log, admission,
         open(output, ip) {
@@ -114,7 +124,8 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
       for (const l of listeners) l.stop(true);
       for (const c of connections) c.release();
       connections.clear();
-      await hub.stop();
+      // A block found just now is still with the nodes: handed to the sink before accounting stops (issue 7).
+      await Promise.all([blocks.drain(blockWaitMs(config)), hub.stop()]);
     },
     templatesFresh: () => !poolFollower || (poolFollower.latest !== null && !poolFollower.isStale()),
     stats(): StratumStats {
