@@ -16,6 +16,9 @@ export class MemoryShareSink implements ShareSink {
     this.blocks.push(block);
   }
 
+  /** Nothing here outlives the process, so there is nothing to keep for a restart. */
+  blockAtNode(_block: FoundBlock): void {}
+
   async recordPayoutLimit(address: string, sompi: bigint): Promise<void> {
     this.payoutLimits.set(address, sompi);
   }

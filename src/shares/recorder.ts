@@ -53,6 +53,13 @@ const REJECT_FLUSH_MS = 5_000;
 export class ShareRecorder implements ShareSink {
   private readonly db: Database;
   private readonly spool: Spool;
+  /**
+   * Found blocks handed to the nodes, each appended (in its unanswered form) before the nodes answer; emptied once
+   * none is left waiting for its final record. What a killed process left here is recorded at the next start.
+   */
+  private readonly atNode: Spool;
+  /** Hashes of blocks in `atNode` whose final record is not durable yet. */
+  private readonly unrecordedBlocks = new Set<string>();
   private readonly log: Logger;
   private readonly maxBatch: number;
   private readonly maxConcurrentWrites: number;
@@ -77,6 +84,7 @@ export class ShareRecorder implements ShareSink {
   private constructor(opts: ShareRecorderOptions) {
     this.db = opts.db;
     this.spool = new Spool(opts.spoolPath, opts.log ?? silentLogger);
+    this.atNode = new Spool(`${opts.spoolPath}.blocks`, opts.log ?? silentLogger);
     this.log = opts.log ?? silentLogger;
     this.maxBatch = opts.maxBatch ?? 5_000;
     this.maxConcurrentWrites = opts.maxConcurrentWrites ?? 4;
@@ -96,7 +104,24 @@ export class ShareRecorder implements ShareSink {
       for (const rec of records) if (rec.kind === "share") r.mark.add(shareKey(rec.share), rec.share.timestamp);
     }
     if (r.spooling) await r.tryReplay();
+    await r.recordBlocksLeftAtNode();
     return r;
+  }
+
+  /**
+   * Blocks the last run handed to the nodes and may have died waiting on: recorded as unanswered, so they are
+   * resubmitted and followed. After the spool's replay (or behind the spool's records, if the database is down), so
+   * a block whose final record the last run made durable keeps that record: inserting a block never overwrites one.
+   * Throws if they cannot be made durable, which stops the start; the file is kept for the next.
+   */
+  private async recordBlocksLeftAtNode(): Promise<void> {
+    const blocks = this.atNode.read().flatMap((r) => (r.kind === "block" ? [r.block] : []));
+    if (blocks.length === 0) return;
+    this.log.info("recording the found blocks the last run had at the nodes; those it recorded already stay as they are", {
+      blocks: blocks.length,
+    });
+    for (const b of blocks) this.unrecordedBlocks.add(b.hash);
+    await Promise.all(blocks.map((b) => this.recordBlock(b)));
   }
 
   /** True while writes go to the spool because the database is unreachable. */
@@ -142,6 +167,30 @@ export class ShareRecorder implements ShareSink {
     return this.enqueue({ kind: "block", block }, true);
   }
 
+  /** Appended and fsynced before it returns; the block is already on its way to the nodes, so it waits for nothing. */
+  blockAtNode(block: FoundBlock): void {
+    try {
+      this.atNode.append([{ kind: "block", block }]);
+      this.unrecordedBlocks.add(block.hash);
+    } catch (err) {
+      this.log.error("found block not kept for a restart: if the pool dies before a node answers, its record is lost", {
+        hash: block.hash, error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  /** A block's final record is durable; once no kept block waits for one, the file of blocks at the node is done with. */
+  private blockRecorded(hash: string): void {
+    if (!this.unrecordedBlocks.delete(hash) || this.unrecordedBlocks.size > 0) return;
+    try {
+      this.atNode.clear();
+    } catch (err) {
+      this.log.warn("could not empty the file of blocks at the node; the next start finds them recorded already", {
+        spool: this.atNode.path, error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
   /** Resolves once everything recorded so far is durable. */
   async flush(): Promise<void> {
     for (;;) {
@@ -159,6 +208,7 @@ export class ShareRecorder implements ShareSink {
     if (this.rejectTimer) clearTimeout(this.rejectTimer);
     this.retryTimer = this.rejectTimer = null;
     this.spool.close();
+    this.atNode.close();
   }
 
   private enqueue(record: SpoolRecord, urgent: boolean): Promise<void> {
@@ -196,7 +246,10 @@ export class ShareRecorder implements ShareSink {
       const started = performance.now();
       await this.write(batch.map((p) => p.record));
       this.onBatch?.(batch.length, (performance.now() - started) / 1000);
-      for (const p of batch) p.resolve();
+      for (const p of batch) {
+        if (p.record.kind === "block") this.blockRecorded(p.record.block.hash);
+        p.resolve();
+      }
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       this.log.error("could not make shares durable", { count: batch.length, error: e.message });

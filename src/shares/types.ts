@@ -49,6 +49,12 @@ export interface FoundBlock {
 export interface ShareSink {
   recordShare(share: AcceptedShare): Promise<void>;
   recordBlock(block: FoundBlock): Promise<void>;
+  /**
+   * Called the moment a found block is handed to the nodes, before they answer: `block` is its unanswered form (with
+   * pendingBlock). Synchronous, so a process killed while it waits for the answer still knows the block, and
+   * records it for resubmission at its next start (issue 7). recordBlock for the same hash supersedes it.
+   */
+  blockAtNode(block: FoundBlock): void;
   /** Counts a refused share in history. Statistics, not money: it never waits and may be lost in a crash. */
   recordReject(reject: RejectedShare): void;
   /**

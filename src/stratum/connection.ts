@@ -165,7 +165,7 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     const submission = share.isBlock ? this.ctx.blocks.begin(this.ctx.submitter.submit(share.job.template, share.nonce)) : null;
     let recorded: Promise<void>;
     try {
-      const block = submission ? await this.submitBlock(share, login, now, submission.outcome) : null;
+      const block = submission ? await this.submitBlock(this.keepAtNode(share, login, now), login, now, submission.outcome) : null;
       const accepted: AcceptedShare = {
         address: login.address, worker: login.worker, mode: this.ctx.port.mode, difficulty: share.sent.difficulty,
         jobId: share.job.id, nonce: share.nonce, timestamp: now,
@@ -240,29 +240,43 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   }
 
   /**
-   * Waits for the nodes at most their request timeout (or until stratum's stop cuts the wait off); a block no node
-   * answered is recorded for resubmission.
+   * Called once the block is sent (the send is synchronous) and before the nodes answer: the sink keeps it, in the
+   * form recorded while no node has answered (followed, and resubmitted from pendingBlock), where a killed process
+   * finds it at its next start (issue 7). Returns that form.
    */
-  private async submitBlock(share: ValidShare, login: Login, now: number, answer: Promise<SubmitOutcome>): Promise<FoundBlock> {
+  private keepAtNode(share: ValidShare, login: Login, now: number): FoundBlock {
     const { job, nonce } = share;
+    const block: FoundBlock = {
+      hash: blockHash({ ...job.header, nonce }), address: login.address, worker: login.worker, mode: this.ctx.port.mode,
+      daaScore: job.header.daaScore, networkDifficulty: job.networkDifficulty, accepted: false, rejectReason: null,
+      foundAt: now, pendingBlock: stringifyJson(withNonce(job.template, nonce)),
+    };
+    this.ctx.sink.blockAtNode(block);
+    return block;
+  }
+
+  /**
+   * Waits for the nodes at most their request timeout (or until stratum's stop cuts the wait off) and returns the
+   * block as their answer leaves it; a block no node answered stays as it was, for resubmission.
+   */
+  private async submitBlock(unanswered: FoundBlock, login: Login, now: number, answer: Promise<SubmitOutcome>): Promise<FoundBlock> {
     const submitting = performance.now();
     const outcome = await answer;
-    const hash = blockHash({ ...job.header, nonce });
+    const { pendingBlock: _, ...answered } = unanswered;
+    const { hash } = answered;
     this.ctx.stats.blockFound(outcome.status);
     this.ctx.observer.blockFound(this.ctx.port.mode, outcome.status, (performance.now() - submitting) / 1000, login, now);
-    const block: FoundBlock = {
-      hash, address: login.address, worker: login.worker, mode: this.ctx.port.mode, daaScore: job.header.daaScore,
-      networkDifficulty: job.networkDifficulty, accepted: outcome.status === "accepted",
-      rejectReason: outcome.status === "rejected" ? outcome.reason : null, foundAt: now,
-    };
     const worker = `${login.address}.${login.worker}`;
-    if (outcome.status === "accepted") this.ctx.log.info("block found", { hash, worker });
-    else if (outcome.status === "rejected") this.ctx.log.warn("block rejected by node", { hash, worker, reason: outcome.reason });
-    else {
-      this.ctx.log.warn("block found but no node answered its submission; it will be resubmitted", { hash, worker, error: outcome.error });
-      block.pendingBlock = stringifyJson(withNonce(job.template, nonce));
+    if (outcome.status === "accepted") {
+      this.ctx.log.info("block found", { hash, worker });
+      return { ...answered, accepted: true };
     }
-    return block;
+    if (outcome.status === "rejected") {
+      this.ctx.log.warn("block rejected by node", { hash, worker, reason: outcome.reason });
+      return { ...answered, rejectReason: outcome.reason };
+    }
+    this.ctx.log.warn("block found but no node answered its submission; it will be resubmitted", { hash, worker, error: outcome.error });
+    return unanswered;
   }
 
   // ---- timers ----

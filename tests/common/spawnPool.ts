@@ -1,4 +1,4 @@
-// `bun run index.ts --devnet` as a process of its own, for tests of the whole pool: its config file, its output,
+// `bun run index.ts --devnet` (or on the config's nodes) as a process of its own, for tests of the whole pool: its config file, its output,
 // and the ports it reports having bound.
 
 import { writeFileSync } from "node:fs";
@@ -35,12 +35,15 @@ export interface PoolSpawn {
   env?: Record<string, string>;
   /** A module bun loads before index.ts. */
   preload?: string;
+  /** False: the pool uses the node(s) its config names instead of starting a devnet of its own. */
+  devnet?: boolean;
 }
 
 /** Starts the pool; the scratch SIGKILLs it after the file's tests, in case a test did not stop it. */
 export function spawnPool(scratch: Scratch, opts: PoolSpawn): PoolProcess {
   const runner = opts.preload ? ["--preload", opts.preload] : ["run"];
-  const proc = Bun.spawn(["bun", ...runner, "index.ts", "--devnet", "--config", opts.configFile], {
+  const devnet = opts.devnet === false ? [] : ["--devnet"];
+  const proc = Bun.spawn(["bun", ...runner, "index.ts", ...devnet, "--config", opts.configFile], {
     env: { ...process.env, DATABASE_URL: opts.databaseUrl, DEBUG: "", ...opts.env },
     stdin: "ignore", stdout: "pipe", stderr: "pipe",
   });
