@@ -37,6 +37,8 @@ export interface PoolSpawn {
   preload?: string;
   /** False: the pool uses the node(s) its config names instead of starting a devnet of its own. */
   devnet?: boolean;
+  /** The folder holding index.ts; the repository by default. */
+  cwd?: string;
 }
 
 /** Starts the pool; the scratch SIGKILLs it after the file's tests, in case a test did not stop it. */
@@ -45,7 +47,7 @@ export function spawnPool(scratch: Scratch, opts: PoolSpawn): PoolProcess {
   const devnet = opts.devnet === false ? [] : ["--devnet"];
   const proc = Bun.spawn(["bun", ...runner, "index.ts", ...devnet, "--config", opts.configFile], {
     env: { ...process.env, DATABASE_URL: opts.databaseUrl, DEBUG: "", ...opts.env },
-    stdin: "ignore", stdout: "pipe", stderr: "pipe",
+    cwd: opts.cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe",
   });
   scratch.defer(() => proc.kill("SIGKILL"));
   const output = collectOutput(proc);
