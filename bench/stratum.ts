@@ -4,7 +4,8 @@
 // ShareSink; a separate process (bench/lib/loadgen.ts) plays N miners over loopback TCP. The share
 // difficulty is the lowest the config allows (1e-9), so about one nonce in four is a valid share: the
 // generator finds them before the clock starts, and the server still runs the full kHeavyHash check on each.
-// The devnet's network difficulty is huge, so no share is a block.
+// The devnet's network difficulty is huge, so no share is a block. Besides shares/s, which on a shared machine
+// mostly says how much of a core the server got, it prints the server's CPU time per accepted share.
 //
 // Open files: the server and the generator each need one descriptor per connection; `ulimit -n` must be above
 // the largest --connections (it is 20000 on the bench machine).
@@ -66,9 +67,23 @@ async function idleRss(): Promise<number> {
   return process.memoryUsage().rss;
 }
 
-function cpuPercent(mark: { cpu: NodeJS.CpuUsage; at: number }): number {
+interface CpuMark {
+  cpu: NodeJS.CpuUsage;
+  at: number;
+}
+
+const cpuMark = (): CpuMark => ({ cpu: process.cpuUsage(), at: performance.now() });
+
+/** This process's CPU since `mark`: as a share of one core, and in µs per accepted share. */
+function cpuSince(mark: CpuMark, accepted: number): PhaseCpu {
   const used = process.cpuUsage(mark.cpu);
-  return ((used.user + used.system) / 1000 / (performance.now() - mark.at)) * 100;
+  const us = used.user + used.system;
+  return { percent: (us / 1000 / (performance.now() - mark.at)) * 100, usPerShare: us / accepted };
+}
+
+interface PhaseCpu {
+  percent: number;
+  usPerShare: number;
 }
 
 interface RunResult {
@@ -79,8 +94,12 @@ interface RunResult {
   /** First to last arrival of one new job over all connections, measured by the generator on an idle server. */
   fanout: FanoutResult;
   rssPerConnectionBytes: number;
-  /** CPU time of this process (server + devnet) over wall time during the max-load phase: ~100% means the server is the bottleneck. */
-  serverCpuPercent: number;
+  /**
+   * CPU time of this process (server + devnet) over each phase. At max load ~100% means the server is the
+   * bottleneck; µs per accepted share barely moves with the machine's load, unlike shares/s, so it is what tells
+   * two builds apart on a shared machine.
+   */
+  serverCpu: Record<"fixed" | "max", PhaseCpu>;
   sinkShares: number;
 }
 
@@ -104,7 +123,8 @@ async function run(connections: number): Promise<RunResult> {
   );
   const out: Partial<RunResult> = { connections };
   let rss1 = 0;
-  let cpuMark: { cpu: NodeJS.CpuUsage; at: number } | null = null;
+  let mark = cpuMark();
+  const serverCpu: Partial<RunResult["serverCpu"]> = {};
   try {
     let buffered = "";
     const decoder = new TextDecoder();
@@ -119,13 +139,14 @@ async function run(connections: number): Promise<RunResult> {
           out.connectMs = e.connectMs;
           await Bun.sleep(1000);
           rss1 = await idleRss();
+          mark = cpuMark();
           proc.stdin.write("go\n");
           proc.stdin.flush();
         } else if (e.event === "phase") {
           out[e.name] = e.result;
+          serverCpu[e.name] = cpuSince(mark, e.result.accepted);
           // The max phase starts right after the fixed one reports.
-          if (e.name === "fixed") cpuMark = { cpu: process.cpuUsage(), at: performance.now() };
-          else out.serverCpuPercent = cpuPercent(cpuMark!);
+          mark = cpuMark();
         } else if (e.event === "fanout" && e.result) {
           out.fanout = e.result;
         }
@@ -139,6 +160,7 @@ async function run(connections: number): Promise<RunResult> {
     await node.close();
     await devnet.stop();
   }
+  out.serverCpu = serverCpu as RunResult["serverCpu"];
   out.rssPerConnectionBytes = (rss1 - rss0) / connections;
   out.sinkShares = sink.shares.length;
   return out as RunResult;
@@ -155,8 +177,9 @@ for (const n of COUNTS) {
     `p50 ${f2(p.p50Ms)} ms, p99 ${f2(p.p99Ms)} ms (${f2(p.p99OutsideBroadcastsMs)} ms outside the ${p.jobsBroadcast} job broadcasts of the phase;` +
     ` ${p.accepted} accepted, ${p.rejected} rejected)`;
   console.log(`  max load:        ${Math.round(r.max.acceptedPerSecond)} accepted shares/s, ${phase(r.max)};` +
-    ` CPU of one core: server ${Math.round(r.serverCpuPercent)}%, load generator ${Math.round(r.max.generatorCpuPercent)}%`);
+    ` CPU of one core: server ${Math.round(r.serverCpu.max.percent)}%, load generator ${Math.round(r.max.generatorCpuPercent)}%`);
   console.log(`  ${FIXED_RATE} shares/s:  ${phase(r.fixed)}`);
+  console.log(`  server CPU:      ${f2(r.serverCpu.max.usPerShare)} µs per accepted share at max load, ${f2(r.serverCpu.fixed.usPerShare)} µs at ${FIXED_RATE} shares/s`);
   console.log(`  job fan-out:     ${f1(r.fanout.lastMs - r.fanout.firstMs)} ms from the first to the last connection receiving one job`);
   console.log(`  idle memory:     ${f2(r.rssPerConnectionBytes / 1024)} KB RSS per connection`);
   const rejects = { ...r.fixed.rejectReasons, ...r.max.rejectReasons };
