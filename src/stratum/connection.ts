@@ -11,7 +11,7 @@ import type { AcceptedShare, FoundBlock, ShareSink } from "../shares/types.ts";
 import type { TemplateFollower, TemplateHub } from "../templates/index.ts";
 import type { Job } from "../templates/job.ts";
 import { ShareRatio } from "./bans.ts";
-import type { BlockHandovers } from "./blockHandovers.ts";
+import type { BlockHandovers, Handover } from "./blockHandovers.ts";
 import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
 import { ConnectionDifficulty } from "./difficulty.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
@@ -161,13 +161,14 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     const login = this.login!;
     // Taken in the same turn as `now`: until recordShare has the share, no PPLNS window it belongs in is cut.
     const release = this.ctx.sink.hold(now);
-    // Kept first, or a kill between the send and the keeping loses a block the node has (issue 7); kept without
-    // waiting for the disk, since the block goes to the node before anything that could be slow (peers.md bug 4).
-    const unanswered = share.isBlock ? this.keepAtNode(share, login, now) : null;
-    const submission = unanswered ? this.ctx.blocks.begin(this.ctx.submitter.submit(share.job.template, share.nonce)) : null;
-    unanswered?.durable();
+    let submission: Handover | null = null;
     let recorded: Promise<void>;
     try {
+      // Kept first, or a kill between the send and the keeping loses a block the node has (issue 7); kept without
+      // waiting for the disk, since the block goes to the node before anything that could be slow (peers.md bug 4).
+      const unanswered = share.isBlock ? this.keepAtNode(share, login, now) : null;
+      submission = unanswered ? this.ctx.blocks.begin(this.ctx.submitter.submit(share.job.template, share.nonce)) : null;
+      unanswered?.durable();
       const block = unanswered && submission ? await this.submitBlock(unanswered.block, login, now, submission.outcome) : null;
       const accepted: AcceptedShare = {
         address: login.address, worker: login.worker, mode: this.ctx.port.mode, difficulty: share.sent.difficulty,
