@@ -17,7 +17,9 @@ export class MemoryShareSink implements ShareSink {
   }
 
   /** Nothing here outlives the process, so there is nothing to keep for a restart. */
-  blockAtNode(_block: FoundBlock): void {}
+  blockAtNode(_block: FoundBlock): () => void {
+    return () => {};
+  }
 
   async recordPayoutLimit(address: string, sompi: bigint): Promise<void> {
     this.payoutLimits.set(address, sompi);

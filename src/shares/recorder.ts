@@ -167,16 +167,26 @@ export class ShareRecorder implements ShareSink {
     return this.enqueue({ kind: "block", block }, true);
   }
 
-  /** Appended and fsynced before it returns; the block is already on its way to the nodes, so it waits for nothing. */
-  blockAtNode(block: FoundBlock): void {
-    try {
-      this.atNode.append([{ kind: "block", block }]);
-      this.unrecordedBlocks.add(block.hash);
-    } catch (err) {
+  /** Written before it returns (no fsync: the block waits to be sent); the returned call fsyncs it. */
+  blockAtNode(block: FoundBlock): () => void {
+    const lost = (err: unknown) =>
       this.log.error("found block not kept for a restart: if the pool dies before a node answers, its record is lost", {
         hash: block.hash, error: err instanceof Error ? err.message : String(err),
       });
+    try {
+      this.atNode.write([{ kind: "block", block }]);
+      this.unrecordedBlocks.add(block.hash);
+    } catch (err) {
+      lost(err);
+      return () => {};
     }
+    return () => {
+      try {
+        this.atNode.sync();
+      } catch (err) {
+        lost(err);
+      }
+    };
   }
 
   /** A block's final record is durable; once no kept block waits for one, the file of blocks at the node is done with. */

@@ -26,10 +26,14 @@ function parseLine(line: string): { records: SpoolRecord[]; damaged: boolean } {
   }
 }
 
-function writeDurably(fd: number, text: string): void {
+function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text);
   let off = 0;
   while (off < buf.length) off += writeSync(fd, buf, off);
+}
+
+function writeDurably(fd: number, text: string): void {
+  writeAll(fd, text);
   fsyncSync(fd);
 }
 
@@ -45,6 +49,8 @@ function fsyncDir(dir: string): void {
 export class Spool {
   private fd: number | null = null;
   private bytes = 0;
+  /** The file was created and its directory entry is not fsynced yet. */
+  private entryUnsynced = false;
   /** Where lines that do not parse are kept for the operator. */
   readonly quarantinePath: string;
 
@@ -62,20 +68,29 @@ export class Spool {
     if (this.fd !== null) return this.fd;
     const dir = dirname(this.path);
     mkdirSync(dir, { recursive: true });
-    const created = !existsSync(this.path);
+    // The new directory entry must be durable too, or a machine crash could forget the whole file (see sync).
+    this.entryUnsynced ||= !existsSync(this.path);
     this.fd = openSync(this.path, "a");
-    // The new directory entry must be durable too, or a crash could forget the whole file.
-    if (created) fsyncDir(dir);
     return this.fd;
   }
 
   /** Appends records and fsyncs; when it returns they are on disk. */
   append(records: readonly SpoolRecord[]): void {
     if (records.length === 0) return;
+    this.write(records);
+    this.sync();
+  }
+
+  /**
+   * Appends records without waiting for the disk: from its return they outlive the process (kill -9 included), and
+   * a crash of the machine only once sync has returned.
+   */
+  write(records: readonly SpoolRecord[]): void {
+    if (records.length === 0) return;
     const fd = this.open();
     const text = records.map(encodeRecord).join("\n") + "\n";
     try {
-      writeDurably(fd, text);
+      writeAll(fd, text);
     } catch (err) {
       // A partly written append (disk full) must not leave a line the next append would run into.
       try {
@@ -84,6 +99,14 @@ export class Spool {
       throw err;
     }
     this.bytes += Buffer.byteLength(text);
+  }
+
+  /** Makes what write appended durable. */
+  sync(): void {
+    if (this.fd === null) return;
+    fsyncSync(this.fd);
+    if (this.entryUnsynced) fsyncDir(dirname(this.path));
+    this.entryUnsynced = false;
   }
 
   /**
@@ -158,9 +181,8 @@ export class Spool {
 
   /** Empties the file once its records are in the database. */
   clear(): void {
-    const fd = this.open();
-    ftruncateSync(fd, 0);
-    fsyncSync(fd);
+    ftruncateSync(this.open(), 0);
+    this.sync();
     this.bytes = 0;
   }
 

@@ -50,11 +50,13 @@ export interface ShareSink {
   recordShare(share: AcceptedShare): Promise<void>;
   recordBlock(block: FoundBlock): Promise<void>;
   /**
-   * Called the moment a found block is handed to the nodes, before they answer: `block` is its unanswered form (with
-   * pendingBlock). Synchronous, so a process killed while it waits for the answer still knows the block, and
-   * records it for resubmission at its next start (issue 7). recordBlock for the same hash supersedes it.
+   * Called just before a found block is handed to the nodes: `block` is its unanswered form (with pendingBlock).
+   * Keeps it synchronously where the next start finds it, so a process killed at any moment after the send still
+   * records it for resubmission (issue 7). The keeping must not make the send wait for the disk: the returned call
+   * makes it durable against a machine crash too, and is made once the block is sent. recordBlock for the same hash
+   * supersedes it.
    */
-  blockAtNode(block: FoundBlock): void;
+  blockAtNode(block: FoundBlock): () => void;
   /** Counts a refused share in history. Statistics, not money: it never waits and may be lost in a crash. */
   recordReject(reject: RejectedShare): void;
   /**

@@ -11,7 +11,7 @@ import type { AcceptedShare, FoundBlock, ShareSink } from "../shares/types.ts";
 import type { TemplateFollower, TemplateHub } from "../templates/index.ts";
 import type { Job } from "../templates/job.ts";
 import { ShareRatio } from "./bans.ts";
-import type { BlockHandovers } from "./blockHandovers.ts";
+import type { BlockHandovers, Handover } from "./blockHandovers.ts";
 import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
 import { ConnectionDifficulty } from "./difficulty.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
@@ -161,11 +161,15 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     const login = this.login!;
     // Taken in the same turn as `now`: until recordShare has the share, no PPLNS window it belongs in is cut.
     const release = this.ctx.sink.hold(now);
-    // The block goes to the node before anything that could be slow or fail (peers.md bug 4).
-    const submission = share.isBlock ? this.ctx.blocks.begin(this.ctx.submitter.submit(share.job.template, share.nonce)) : null;
+    let submission: Handover | null = null;
     let recorded: Promise<void>;
     try {
-      const block = submission ? await this.submitBlock(this.keepAtNode(share, login, now), login, now, submission.outcome) : null;
+      // Kept first, or a kill between the send and the keeping loses a block the node has (issue 7); kept without
+      // waiting for the disk, since the block goes to the node before anything that could be slow (peers.md bug 4).
+      const unanswered = share.isBlock ? this.keepAtNode(share, login, now) : null;
+      submission = unanswered ? this.ctx.blocks.begin(this.ctx.submitter.submit(share.job.template, share.nonce)) : null;
+      unanswered?.durable();
+      const block = unanswered && submission ? await this.submitBlock(unanswered.block, login, now, submission.outcome) : null;
       const accepted: AcceptedShare = {
         address: login.address, worker: login.worker, mode: this.ctx.port.mode, difficulty: share.sent.difficulty,
         jobId: share.job.id, nonce: share.nonce, timestamp: now,
@@ -240,19 +244,18 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   }
 
   /**
-   * Called once the block is sent (the send is synchronous) and before the nodes answer: the sink keeps it, in the
-   * form recorded while no node has answered (followed, and resubmitted from pendingBlock), where a killed process
-   * finds it at its next start (issue 7). Returns that form.
+   * Called before the block is sent: the sink keeps it, in the form recorded while no node has answered (followed,
+   * and resubmitted from pendingBlock), where a killed process finds it at its next start (issue 7). Returns that
+   * form, and the call that makes the keeping durable, made once the block is sent.
    */
-  private keepAtNode(share: ValidShare, login: Login, now: number): FoundBlock {
+  private keepAtNode(share: ValidShare, login: Login, now: number): { block: FoundBlock; durable: () => void } {
     const { job, nonce } = share;
     const block: FoundBlock = {
       hash: blockHash({ ...job.header, nonce }), address: login.address, worker: login.worker, mode: this.ctx.port.mode,
       daaScore: job.header.daaScore, networkDifficulty: job.networkDifficulty, accepted: false, rejectReason: null,
       foundAt: now, pendingBlock: stringifyJson(withNonce(job.template, nonce)),
     };
-    this.ctx.sink.blockAtNode(block);
-    return block;
+    return { block, durable: this.ctx.sink.blockAtNode(block) };
   }
 
   /**

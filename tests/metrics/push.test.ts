@@ -5,6 +5,7 @@ import { expect, test } from "bun:test";
 import { Counter, Registry } from "prom-client";
 import type { Logger } from "../../src/common/log.ts";
 import { startPushing } from "../../src/metrics/index.ts";
+import { until } from "../node/scriptedNode.ts";
 
 function recordingLogger(lines: string[]): Logger {
   const log: Logger = {
@@ -19,10 +20,11 @@ test("a gateway outage is logged once, its end once, and stop deletes the group"
   new Counter({ name: "kaspool_test_total", help: "test", registers: [registry] }).inc(3);
   const seen: Array<{ method: string; path: string; body: string }> = [];
   let up = false;
+  let refused = 0;
   const gateway = Bun.serve({
     hostname: "127.0.0.1", port: 0,
     async fetch(req) {
-      if (!up) return new Response("down", { status: 503 });
+      if (!up) return refused++, new Response("down", { status: 503 });
       seen.push({ method: req.method, path: new URL(req.url).pathname, body: await req.text() });
       return new Response(null, { status: 200 });
     },
@@ -32,10 +34,11 @@ test("a gateway outage is logged once, its end once, and stop deletes the group"
     url: `http://user:hunter2@127.0.0.1:${gateway.port}/`, registry, intervalMs: 100, instance: "pool a", log: recordingLogger(lines),
   });
   try {
-    await Bun.sleep(550);
+    // Counted pushes, not a fixed sleep: a loaded machine may get fewer than the interval promises.
+    await until(() => refused >= 3, 10_000, "three refused pushes");
     expect(lines.filter((l) => l.startsWith("warn"))).toHaveLength(1);
     up = true;
-    await Bun.sleep(300);
+    await until(() => seen.length >= 2, 10_000, "two accepted pushes");
     expect(lines.filter((l) => l.startsWith("info"))).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: "POST", path: "/metrics/job/mining_metrics/instance/pool%20a" });
     expect(seen[0]!.body).toContain("kaspool_test_total 3");

@@ -47,7 +47,9 @@ test("proxy mode from the command line: /health (200, then 503 without an upstre
   expect(post.status).toBe(405);
   expect(post.headers.get("allow")).toBe("GET");
   expect(((await post.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
-  await Bun.sleep(1_500);
+  // The periodic report (every 0.6 s) names the upstream while it is active: awaited, a loaded machine prints it late.
+  await until("the report while the upstream is up", () =>
+    proxy.output().includes("[proxy] upstream upstream=up state=active breaker=closed") && proxy.output().includes("[proxy] worker worker=rig7"), 10_000);
 
   // The upstream goes away with a miner connected: unhealthy until one is back.
   upstream.stop();

@@ -47,7 +47,13 @@ test("at 12:00 every miner moves to the second pool; shares before the switch ar
   const aAfterGrace = a!.sink.shares.length;
 
   for (const m of miners) await m.stop();
-  await Bun.sleep(500);
+  // Awaited, not slept on: shares still at an upstream and the miners' goodbyes take longer on a loaded machine.
+  const answered = (u: ReturnType<Proxy["status"]>["upstreams"][number]) =>
+    u.forwarded === u.accepted + Object.values(u.rejected).reduce((n, c) => n + (c ?? 0), 0);
+  await until("every forwarded share answered and every miner gone", () => {
+    const st = proxy!.status();
+    return st.workers.length === 0 && st.upstreams.every(answered);
+  }, 10_000);
   const s = proxy.status();
   // Not one share answered wrongly: every miner saw only accepts.
   for (const m of miners) expect(m.stats()).toMatchObject({ rejected: 0, lastError: null });
