@@ -10,6 +10,8 @@ export interface Output {
   output(): string;
   /** The first match of `re` in the output, or null once `ms` passed or the process exited without it. */
   waitFor(re: RegExp, ms: number): Promise<RegExpMatchArray | null>;
+  /** Like waitFor, but throws (`failure`, or what was awaited) with the output's end when nothing matched. */
+  line(re: RegExp, ms: number, failure?: string): Promise<RegExpMatchArray>;
   /** The port `re`'s first group captures in the output; throws `failure` with the output if none within `ms`. */
   reportedPort(re: RegExp, ms: number, failure: string): Promise<number>;
   /** Both streams read to their end. */
@@ -29,16 +31,18 @@ export function collectOutput(proc: Subprocess<"ignore" | "pipe", "pipe", "pipe"
     while (!re.test(output()) && Date.now() < deadline && proc.exitCode === null) await Bun.sleep(50);
     return output().match(re);
   };
+  const line = async (re: RegExp, ms: number, failure = `no ${re} within ${ms} ms`) => {
+    const found = await waitFor(re, ms);
+    if (!found) throw new Error(`${failure}:\n${output().slice(-3000)}`);
+    return found;
+  };
   return {
     stdout: () => out.join(""),
     stderr: () => err.join(""),
     output,
     waitFor,
-    async reportedPort(re, ms, failure) {
-      const line = await waitFor(re, ms);
-      if (!line) throw new Error(`${failure}:\n${output()}`);
-      return Number(line[1]);
-    },
+    line,
+    reportedPort: async (re, ms, failure) => Number((await line(re, ms, failure))[1]),
     drained: Promise.all([drain(proc.stdout, out), drain(proc.stderr, err)]).then(() => {}),
   };
 }

@@ -4,14 +4,15 @@
 // the API's refusal, a new address must get the designed empty state, and no request may leave this machine.
 // Screenshots go to docs/. Without /usr/bin/chromium the test is skipped, unless KASPOOL_REQUIRE_BROWSER=1 (CI).
 
-import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { DEMO_MINERS } from "../../src/app/demoSetup.ts";
 import { formatHashrate } from "../../src/common/hashrate.ts";
 import { treasuryAddressFromKey } from "../../src/config/treasuryKey.ts";
+import { collectOutput } from "../common/output.ts";
+import { scratch } from "../common/scratch.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const required = process.env.KASPOOL_REQUIRE_BROWSER === "1";
@@ -19,12 +20,7 @@ const present = existsSync(CHROMIUM);
 if (!present && !required) console.warn(`dashboard browser test skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
 
 const DOCS = join(import.meta.dir, "../../docs");
-const dir = mkdtempSync(join(tmpdir(), "kaspool-dashboard-"));
-const cleanups: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = scratch("dashboard");
 
 type Json = any;
 /** What the page writes in data-value: strings as they are, anything else as JSON (dom.js). */
@@ -68,26 +64,23 @@ test.skipIf(!present && !required)("the dashboard shows the API's figures in chr
   expect(existsSync(CHROMIUM)).toBe(true);
 
   // --- the pool: the demo, until blocks are credited and a payout has a txid ---
-  const demo = Bun.spawn(["bun", "run", "demo", "--data", join(dir, "data"), "--free-ports"], { env: { ...process.env, DEBUG: "" }, stdout: "pipe", stderr: "pipe" });
-  cleanups.push(async () => {
+  const demo = Bun.spawn(["bun", "run", "demo", "--data", join(tmp.dir, "data"), "--free-ports"], { env: { ...process.env, DEBUG: "" }, stdout: "pipe", stderr: "pipe" });
+  tmp.defer(async () => {
     demo.kill("SIGINT");
     await demo.exited;
   });
-  let out = "";
-  void (async () => {
-    for await (const chunk of demo.stdout) out += new TextDecoder().decode(chunk);
-  })();
+  const logs = collectOutput(demo);
   const until = async (what: string, ok: () => boolean | Promise<boolean>, ms: number) => {
     const deadline = Date.now() + ms;
     while (!(await ok())) {
-      if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`no ${what} within ${ms} ms:\n${out.slice(-3000)}`);
+      if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`no ${what} within ${ms} ms:\n${logs.stdout().slice(-3000)}`);
       // Slowly: the browser shares this IP's API rate limit (5/s).
       await Bun.sleep(1_000);
     }
   };
-  await until("dashboard line", () => /dashboard url=(\S+)/.test(out), 60_000);
-  const base = /dashboard url=(\S+)/.exec(out)![1]!.replace(/\/$/, "");
-  const stratumPort = Number(/pool running .*stratum=(\d+)/.exec(out)![1]);
+  await until("dashboard line", () => /dashboard url=(\S+)/.test(logs.stdout()), 60_000);
+  const base = /dashboard url=(\S+)/.exec(logs.stdout())![1]!.replace(/\/$/, "");
+  const stratumPort = Number(/pool running .*stratum=(\d+)/.exec(logs.stdout())![1]);
   const api = async (path: string): Promise<Json> => (await fetch(base + path)).json();
   // The miner page is shown for a demo wallet already paid, so every table on it has rows.
   let paid: (typeof DEMO_MINERS)[number] | undefined;
@@ -101,7 +94,7 @@ test.skipIf(!present && !required)("the dashboard shows the API's figures in chr
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
-  cleanups.push(() => browser.close());
+  tmp.defer(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const origin = new URL(base).origin;
   const elsewhere: string[] = [];
