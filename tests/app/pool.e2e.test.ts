@@ -1,14 +1,16 @@
 // The whole pool as an operator runs it: `bun run index.ts --devnet` in its own process, a CPU miner over TCP,
 // shares made durable in the embedded database, and a clean stop on SIGTERM.
 
-import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "../../src/db/index.ts";
 import { startMiner } from "../../src/miner/index.ts";
+import { scratch } from "../common/scratch.ts";
+import { spawnPool, type PoolSpawn } from "../common/spawnPool.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "kaspool-e2e-"));
+const tmp = scratch("e2e");
+const dir = tmp.dir;
 // Every port is 0, the devnet's too: each part binds a free port itself and the pool reports what it bound, so
 // tests running side by side never race for a port picked in advance.
 const configFile = join(dir, "config.json");
@@ -22,42 +24,16 @@ writeFileSync(
   }),
 );
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Starts `index.ts --devnet` with a config file and env; resolves with the bound stratum ports and the output so far.
- * A pool that exits before it runs fails the test at once, with its output. */
-async function startPool(file: string, env: Record<string, string | undefined>) {
-  const pool = Bun.spawn(["bun", "run", "index.ts", "--devnet", "--config", file], { env, stdout: "pipe", stderr: "pipe" });
-  const output: string[] = [];
-  let drained!: Promise<void>;
-  let started = false;
-  const ports = await new Promise<number[]>((resolve, reject) => {
-    const fail = (why: string) => reject(new Error(`pool did not start (${why}):\n${output.join("")}`));
-    const timer = setTimeout(() => fail("60 s"), 60_000);
-    drained = (async () => {
-      for await (const chunk of pool.stdout) {
-        output.push(new TextDecoder().decode(chunk));
-        const m = output.join("").match(/pool running .*stratum=([\d,]+)/);
-        if (m && !started) {
-          started = true;
-          clearTimeout(timer);
-          resolve(m[1]!.split(",").map(Number));
-        }
-      }
-    })();
-    void pool.exited.then(async (code) => {
-      if (started) return;
-      clearTimeout(timer);
-      await drained;
-      output.push(await new Response(pool.stderr).text());
-      fail(`exit ${code}`);
-    });
-  });
-  return { pool, ports, output, drained };
+/** Starts `index.ts --devnet`; resolves with every bound stratum port. A pool that exits before it runs fails the
+ * test at once, with its output. */
+async function startPool(opts: PoolSpawn) {
+  const pool = spawnPool(tmp, opts);
+  const running = await pool.line(/pool running .*stratum=([\d,]+)/, 60_000, "pool did not start");
+  return { pool, ports: running[1]!.split(",").map(Number) };
 }
 
 test("index.ts --devnet mines with a CPU miner, keeps its shares and stops cleanly on SIGTERM", async () => {
-  const { pool, ports, output, drained } = await startPool(configFile, { ...process.env, DATABASE_URL: "", DEBUG: "" });
+  const { pool, ports } = await startPool({ configFile, databaseUrl: "" });
   expect(ports).toHaveLength(2);
 
   const miner = await startMiner({
@@ -70,14 +46,13 @@ test("index.ts --devnet mines with a CPU miner, keeps its shares and stops clean
   await miner.stop();
   expect(accepted).toBeGreaterThan(0);
 
-  pool.kill("SIGTERM");
-  expect(await pool.exited).toBe(0);
-  await drained;
-  const stderr = await new Response(pool.stderr).text();
-  expect(stderr).not.toContain("    at ");
+  pool.proc.kill("SIGTERM");
+  expect(await pool.proc.exited).toBe(0);
+  await pool.drained;
+  expect(pool.stderr()).not.toContain("    at ");
   // A clean stop warns of nothing (no "node connection lost" for the connection it closed) and says it stopped.
-  expect(stderr).not.toContain("WARN");
-  expect(output.join("").trimEnd().split("\n").at(-1)).toMatch(/INFO  \[kaspool\] stopped$/);
+  expect(pool.stderr()).not.toContain("WARN");
+  expect(pool.stdout().trimEnd().split("\n").at(-1)).toMatch(/INFO  \[kaspool\] stopped$/);
 
   const db = await openDatabase({ url: null, embeddedPath: join(dir, "db") });
   try {
@@ -101,11 +76,11 @@ test("secrets stay out of the logs, even with DEBUG on", async () => {
     treasury: { address: "" },
     database: { embeddedPath: join(dir, "db2") },
   }));
-  const { pool, output, drained } = await startPool(file, { ...process.env, DEBUG: "1", TREASURY_PRIVATE_KEY: key, DATABASE_URL: databaseUrl });
-  pool.kill("SIGTERM");
-  expect(await pool.exited).toBe(0);
-  await drained;
-  const all = output.join("") + (await new Response(pool.stderr).text());
+  const { pool } = await startPool({ configFile: file, databaseUrl, env: { DEBUG: "1", TREASURY_PRIVATE_KEY: key } });
+  pool.proc.kill("SIGTERM");
+  expect(await pool.proc.exited).toBe(0);
+  await pool.drained;
+  const all = pool.output();
   expect(all).toContain("pool running");
   expect(all).not.toContain(key);
   expect(all).not.toContain(password);
@@ -128,16 +103,13 @@ test("with no node answering, the pool waits and says why, then stops cleanly", 
     api: { port: 0 },
     database: { embeddedPath: join(dir, "db3") },
   }));
-  const pool = Bun.spawn(["bun", "run", "index.ts", "--config", file], { env: { ...process.env, DEBUG: "" }, stdout: "pipe", stderr: "pipe" });
-  let stderr = "";
-  const decoder = new TextDecoder();
-  for await (const chunk of pool.stderr) {
-    stderr += decoder.decode(chunk);
-    if (stderr.includes("waiting for the node")) break;
-  }
-  expect(stderr).toContain(nodeUrl);
-  pool.kill("SIGTERM");
-  expect(await pool.exited).toBe(0);
+  // Without --devnet: the pool dials the config's node, as an operator's does.
+  const pool = spawnPool(tmp, { configFile: file, databaseUrl: process.env.DATABASE_URL ?? "", devnet: false });
+  await pool.line(/waiting for the node/, 25_000);
+  expect(pool.stderr()).toContain(nodeUrl);
+  pool.proc.kill("SIGTERM");
+  expect(await pool.proc.exited).toBe(0);
   silent.stop(true);
-  expect(stderr).not.toContain("    at ");
+  await pool.drained;
+  expect(pool.stderr()).not.toContain("    at ");
 }, 30_000);
