@@ -2,26 +2,22 @@
 // a found block, its PPLNS credit and a payout the devnet accepted, each as one line; Ctrl-C (SIGINT) stops it with
 // exit 0.
 
-import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
+import { collectOutput } from "../common/output.ts";
+import { scratch } from "../common/scratch.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "kaspool-demo-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tmp = scratch("demo");
 
 test("bun run demo shows shares, a block, a credit and a payout, and stops cleanly on SIGINT", async () => {
-  const demo = Bun.spawn(["bun", "run", "demo", "--data", join(dir, "data"), "--free-ports"], {
+  const demo = Bun.spawn(["bun", "run", "demo", "--data", join(tmp.dir, "data"), "--free-ports"], {
     env: { ...process.env, DEBUG: "" }, stdout: "pipe", stderr: "pipe",
   });
-  let out = "";
-  const read = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream) out += new TextDecoder().decode(chunk);
-  };
-  const reading = Promise.all([read(demo.stdout), read(demo.stderr)]);
+  const logs = collectOutput(demo);
   const lines = ["demo key, devnet only", "dashboard url=http://127.0.0.1:", "shares accepted by the pool", "block found", "block credited", "payout accepted"];
   const deadline = Date.now() + 170_000;
-  while (!lines.every((l) => out.includes(l)) && Date.now() < deadline && demo.exitCode === null) await Bun.sleep(200);
+  while (!lines.every((l) => logs.output().includes(l)) && Date.now() < deadline && demo.exitCode === null) await Bun.sleep(200);
+  let out = logs.output();
   for (const l of lines) expect(out).toContain(l);
   // --free-ports configures port 0: the URL names the port the API bound, not the one configured.
   const apiPort = /api listening .*port=(\d+)/.exec(out)?.[1];
@@ -38,8 +34,10 @@ test("bun run demo shows shares, a block, a credit and a payout, and stops clean
   await Bun.sleep(20);
   demo.kill("SIGINT");
   expect(await demo.exited).toBe(0);
-  await reading;
+  await logs.drained;
+  out = logs.output();
   expect(out).not.toContain("WARN");
   expect(out).not.toContain("ERROR");
-  expect(out.trimEnd().split("\n").at(-1)).toContain("stopped");
+  // The last line on stdout: stderr holds only `bun run`'s own echo of the command, written first.
+  expect(logs.stdout().trimEnd().split("\n").at(-1)).toContain("stopped");
 }, 200_000);
