@@ -4,7 +4,6 @@
 // Framing, dispatch, the job throttle, timeouts and output are LineConnection's, as for the pool's miners.
 
 import { ShareRatio } from "../stratum/bans.ts";
-import { ConnectionDifficulty } from "../stratum/difficulty.ts";
 import { errors, rejectReason, StratumError, StratumErrorCode, type RejectReason } from "../stratum/errors.ts";
 import { LineConnection, type LineContext, type Transport } from "../stratum/lineConnection.ts";
 import { sanitizeWorker } from "../stratum/login.ts";
@@ -33,8 +32,6 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
   private local: string | null = null;
   private extranonce = "";
   private waiting: string[] | null = [];
-  /** The port's difficulty and vardiff as on the pool, clamped to the upstream's difficulty instead of the network's. */
-  private readonly difficulty: ConnectionDifficulty;
   private readonly shareCtx: ShareCheckContext;
   private readonly ratio: ShareRatio;
   private lastJob: ProxyJob | null = null;
@@ -44,7 +41,6 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
 
   constructor(ctx: ProxyHub, transport: Transport, remoteAddress: string, now: number) {
     super(ctx, transport, remoteAddress, now);
-    this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.shareCtx = { history: this.history, lookup: (id) => ctx.lookup(id), local: "", searchJobs: false };
     this.ratio = new ShareRatio(ctx.config.stratum.ban);
   }
@@ -140,12 +136,14 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
     this.sendJob(job);
   }
 
-  protected sendJob(job: ProxyJob): void {
-    const now = Date.now();
-    const changed = this.difficulty.forJob(job.upstreamDifficulty, now);
-    if (changed !== null) this.notify("mining.set_difficulty", [changed]);
+  /** The port's difficulty and vardiff as on the pool, clamped to the upstream's difficulty instead of the network's. */
+  protected ceiling(job: ProxyJob): number {
+    return job.upstreamDifficulty;
+  }
+
+  protected override sendJob(job: ProxyJob): void {
     this.lastJob = job;
-    this.pushJob(job, this.difficulty.current, now);
+    super.sendJob(job);
   }
 
   protected async submit(req: StratumRequest): Promise<void> {
@@ -199,10 +197,6 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
   /** A miner still waiting for an upstream is told why it is closed. */
   protected override handshakeExpired(): void {
     if (this.waiting) this.send(errorLine(null, errors.other("No upstream pool is available, try again later")));
-  }
-
-  protected periodic(now: number): void {
-    this.difficulty.tick(now);
   }
 
   protected releaseHeld(): void {

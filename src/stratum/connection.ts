@@ -13,7 +13,6 @@ import type { Job } from "../templates/job.ts";
 import { ShareRatio } from "./bans.ts";
 import type { BlockHandovers, Handover } from "./blockHandovers.ts";
 import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
-import { ConnectionDifficulty } from "./difficulty.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
 import { LineConnection, type LineContext, type Transport } from "./lineConnection.ts";
 import { parseLogin, requestedPayoutLimit, type Login } from "./login.ts";
@@ -45,8 +44,6 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   private follower: TemplateFollower | null = null;
   private stopJobs: (() => void) | null = null;
 
-  private readonly difficulty: ConnectionDifficulty;
-
   /** Kept in step with login, extranonce and miner type, so a share allocates no context. */
   private readonly shareContext: ShareContext;
   private readonly ratio: ShareRatio;
@@ -56,7 +53,6 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
 
   constructor(ctx: ConnectionContext, transport: Transport, remoteAddress: string, now: number) {
     super(ctx, transport, remoteAddress, now);
-    this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.shareContext = {
       authorized: false, extranonce: "", searchJobs: false, history: this.history, lookup: (id) => this.follower?.job(id),
     };
@@ -134,11 +130,8 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
 
   // ---- jobs ----
 
-  protected sendJob(job: Job): void {
-    const now = Date.now();
-    const changed = this.difficulty.forJob(job.networkDifficulty, now);
-    if (changed !== null) this.notify("mining.set_difficulty", [changed]);
-    this.pushJob(job, this.difficulty.current, now);
+  protected ceiling(job: Job): number {
+    return job.networkDifficulty;
   }
 
   // ---- shares ----
@@ -286,10 +279,6 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
 
   protected get loggedIn(): boolean {
     return this.login !== null;
-  }
-
-  protected periodic(now: number): void {
-    this.difficulty.tick(now);
   }
 
   // ---- teardown ----

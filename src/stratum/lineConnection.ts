@@ -1,10 +1,12 @@
 // What every miner connection does alike, whether the pool serves it (connection.ts) or the proxy relays for it
-// (src/proxy/downstream.ts): line framing, request dispatch, the miner's dialect, throttled job pushes with the
-// job history shares are checked against, the handshake and idle timeouts, and the closed-once lifecycle.
+// (src/proxy/downstream.ts): line framing, request dispatch, the miner's dialect, the share difficulty, throttled
+// job pushes with the job history shares are checked against, the handshake and idle timeouts, and the
+// closed-once lifecycle.
 // Sockets stay outside (socketOutput.ts); a connection sees a Transport.
 
 import type { Logger } from "../common/log.ts";
 import type { Config, StratumPortConfig } from "../config/types.ts";
+import { ConnectionDifficulty } from "./difficulty.ts";
 import { errors, StratumError } from "./errors.ts";
 import { HashrateMeter } from "./hashrate.ts";
 import { JobHistory } from "./jobHistory.ts";
@@ -38,6 +40,7 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
   protected miner: MinerType;
   userAgent = "";
   protected readonly history: JobHistory;
+  protected readonly difficulty: ConnectionDifficulty;
   readonly meter: HashrateMeter;
 
   private lastJobSentAt = 0;
@@ -50,6 +53,7 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
     this.connectedAt = now;
     this.miner = classifyMiner("", ctx.port.encoding);
     this.history = new JobHistory(ctx.config.stratum.templates.cacheSize);
+    this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
   }
 
@@ -58,12 +62,10 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
   protected abstract subscribe(req: StratumRequest): void;
   protected abstract authorize(req: StratumRequest): void;
   protected abstract submit(req: StratumRequest): Promise<void>;
-  /** Sends the job (with any difficulty change first) through pushJob. */
-  protected abstract sendJob(job: J): void;
+  /** The difficulty no share of `job` is asked above: the network's on the pool, the upstream's on the proxy. */
+  protected abstract ceiling(job: J): number;
   /** Whether the miner has authorized: until then the handshake timeout runs. */
   protected abstract get loggedIn(): boolean;
-  /** Once a second on an open connection past its timeouts (vardiff). */
-  protected abstract periodic(now: number): void;
   /** Frees what the connection holds, once, when it closes. */
   protected abstract releaseHeld(): void;
   /** A request that was garbage or unknown; the pool weighs it toward a ban. */
@@ -168,16 +170,19 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
     }, Math.max(wait, 0));
   }
 
-  /** The job's line, with `difficulty` remembered for the shares on it. */
-  protected pushJob(job: J, difficulty: number, now: number): void {
-    this.history.add(job.id, difficulty);
+  /** The job's line, after any difficulty change, which is remembered with the job for the shares on it. */
+  protected sendJob(job: J): void {
+    const now = Date.now();
+    const changed = this.difficulty.forJob(this.ceiling(job), now);
+    if (changed !== null) this.notify("mining.set_difficulty", [changed]);
+    this.history.add(job.id, this.difficulty.current);
     this.lastJobSentAt = now;
     this.send(notifyLine(this.miner, job));
   }
 
   // ---- timers ----
 
-  /** Called about once a second by the listener: handshake and idle timeouts, then `periodic`. */
+  /** Called about once a second by the listener: handshake and idle timeouts, then vardiff. */
   tick(now: number): void {
     if (this.closed) return;
     const { handshakeTimeoutSeconds, idleTimeoutSeconds } = this.ctx.config.stratum;
@@ -191,7 +196,7 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
       this.ctx.log.debug("closing idle connection", { remote: this.remoteAddress });
       return this.close();
     }
-    this.periodic(now);
+    this.difficulty.tick(now);
   }
 
   // ---- output and teardown ----
