@@ -10,7 +10,6 @@ import { withNonce } from "../node/template.ts";
 import type { AcceptedShare, FoundBlock, ShareSink } from "../shares/types.ts";
 import type { TemplateFollower, TemplateHub } from "../templates/index.ts";
 import type { Job } from "../templates/job.ts";
-import { ShareRatio } from "./bans.ts";
 import type { BlockHandovers, Handover } from "./blockHandovers.ts";
 import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
@@ -34,8 +33,6 @@ export interface ConnectionContext extends LineContext {
   observer: StratumObserver;
   /** The bound port as metrics label it (a configured port 0 becomes the OS's choice). */
   portLabel: string;
-  /** A connection whose invalid-share ratio earned a ban reports itself here. */
-  onBanned(connection: StratumConnection): void;
 }
 
 export class StratumConnection extends LineConnection<ConnectionContext, Job> {
@@ -46,7 +43,6 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
 
   /** Kept in step with login, extranonce and miner type, so a share allocates no context. */
   private readonly shareContext: ShareContext;
-  private readonly ratio: ShareRatio;
   private readonly rateCap: ShareRateCap;
   accepted = 0;
   rejected = 0;
@@ -56,18 +52,12 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     this.shareContext = {
       authorized: false, extranonce: "", searchJobs: false, history: this.history, lookup: (id) => this.follower?.job(id),
     };
-    this.ratio = new ShareRatio(ctx.config.stratum.ban);
     const { windowSeconds, overTarget } = ctx.config.stratum.shareRateCap;
     this.rateCap = new ShareRateCap(windowSeconds, overTarget, now);
   }
 
   get worker(): (Login & { difficulty: number; mode: StratumPortConfig["mode"] }) | null {
     return this.login && { ...this.login, difficulty: this.difficulty.current, mode: this.ctx.port.mode };
-  }
-
-  /** A garbage line costs the pool as much as a bad share, so it weighs the same toward a ban. */
-  protected override countInvalid(): void {
-    if (this.ratio.record(false)) this.ctx.onBanned(this);
   }
 
   // ---- subscribe / authorize ----
@@ -194,7 +184,7 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     this.ctx.observer.shareAccepted(this.ctx.portLabel, this.ctx.port.mode, login, share.sent.difficulty, validationSeconds, done);
     this.difficulty.share();
     this.send(resultLine(req.id, true));
-    if (this.ratio.record(true)) this.ctx.onBanned(this);
+    this.countValid();
   }
 
   /** Dead work during a node outage: refused, but not the miner's fault, so it never counts towards a ban. */

@@ -1,11 +1,12 @@
 // What every miner connection does alike, whether the pool serves it (connection.ts) or the proxy relays for it
 // (src/proxy/downstream.ts): line framing, request dispatch, the miner's dialect, the share difficulty, throttled
-// job pushes with the job history shares are checked against, the handshake and idle timeouts, and the
-// closed-once lifecycle.
+// job pushes with the job history shares are checked against, the ban ratio, the handshake and idle timeouts, and
+// the closed-once lifecycle.
 // Sockets stay outside (socketOutput.ts); a connection sees a Transport.
 
 import type { Logger } from "../common/log.ts";
 import type { Config, StratumPortConfig } from "../config/types.ts";
+import { ShareRatio } from "./bans.ts";
 import { ConnectionDifficulty } from "./difficulty.ts";
 import { errors, StratumError } from "./errors.ts";
 import { HashrateMeter } from "./hashrate.ts";
@@ -25,6 +26,8 @@ export interface LineContext {
   config: Config;
   port: StratumPortConfig;
   log: Logger;
+  /** A connection whose invalid-share ratio earned a ban (stratum.ban) reports its address here. */
+  onBanned(ip: string): void;
 }
 
 const MAX_USER_AGENT = 128;
@@ -42,6 +45,7 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
   protected readonly history: JobHistory;
   protected readonly difficulty: ConnectionDifficulty;
   readonly meter: HashrateMeter;
+  private readonly ratio: ShareRatio;
 
   private lastJobSentAt = 0;
   /** The newest job waiting behind the throttle. */
@@ -55,6 +59,7 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
     this.history = new JobHistory(ctx.config.stratum.templates.cacheSize);
     this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
+    this.ratio = new ShareRatio(ctx.config.stratum.ban);
   }
 
   // ---- what each kind of connection answers ----
@@ -68,8 +73,6 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
   protected abstract get loggedIn(): boolean;
   /** Frees what the connection holds, once, when it closes. */
   protected abstract releaseHeld(): void;
-  /** A request that was garbage or unknown; the pool weighs it toward a ban. */
-  protected countInvalid(): void {}
   /** Said just before a connection that did not authorize in time is closed. */
   protected handshakeExpired(): void {}
 
@@ -146,6 +149,15 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
     if (err instanceof StratumError) return this.send(errorLine(id, err));
     this.ctx.log.error("stratum handler failed", { remote: this.remoteAddress, error: (err as Error)?.message ?? String(err) });
     this.send(errorLine(id, errors.other("Internal error")));
+  }
+
+  /** A bad share, or a garbage line: it costs as much as a bad share, so it weighs the same toward a ban. */
+  protected countInvalid(): void {
+    if (this.ratio.record(false)) this.ctx.onBanned(this.remoteAddress);
+  }
+
+  protected countValid(): void {
+    if (this.ratio.record(true)) this.ctx.onBanned(this.remoteAddress);
   }
 
   /** The first subscribe's user agent names the miner's dialect. */
