@@ -129,7 +129,7 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   protected async submit(req: StratumRequest): Promise<void> {
     const now = Date.now();
     if (!this.capShareRate(now)) return;
-    if (this.follower?.isStale()) return this.refuseStale(req.id);
+    if (this.follower?.isStale()) return this.refuseStale(req.id, now);
     let share: ValidShare;
     const validating = performance.now();
     try {
@@ -188,13 +188,15 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   }
 
   /** Dead work during a node outage: refused, but not the miner's fault, so it never counts towards a ban. */
-  private refuseStale(id: RequestId): void {
-    this.refused("job-not-found", Date.now(), "stale");
+  private refuseStale(id: RequestId, now: number): void {
+    this.refused("job-not-found", now, "stale");
     this.send(errorLine(id, errors.staleJob()));
   }
 
-  /** Counts a refused share; a logged-in worker's also goes to its share history. */
-  /** `observed` names the reason for metrics, which tell stale work apart from an unknown job. */
+  /**
+   * Counts a refused share; a logged-in worker's also goes to its share history. `observed` names the reason for
+   * metrics, which tell stale work apart from an unknown job.
+   */
   private refused(reason: RejectReason, now: number, observed: ObservedReject = reason): void {
     this.rejected++;
     this.ctx.stats.shareRejected(reason);
