@@ -3,8 +3,6 @@
 // Until an upstream is ready the miner's requests wait, so a Bitmain subscribe result can carry its extranonce.
 // Framing, dispatch, the job throttle, timeouts and output are LineConnection's, as for the pool's miners.
 
-import { ShareRatio } from "../stratum/bans.ts";
-import { ConnectionDifficulty } from "../stratum/difficulty.ts";
 import { errors, rejectReason, StratumError, StratumErrorCode, type RejectReason } from "../stratum/errors.ts";
 import { LineConnection, type LineContext, type Transport } from "../stratum/lineConnection.ts";
 import { sanitizeWorker } from "../stratum/login.ts";
@@ -21,8 +19,6 @@ export interface ProxyHub extends LineContext {
   current(): ProxyJob | null;
   lookup(id: string): ProxyJob | undefined;
   forward(job: ProxyJob, nonce: bigint): Promise<Verdict>;
-  /** A connection whose invalid-share ratio earned a ban (stratum.ban) reports itself here. */
-  onBanned(conn: MinerConnection): void;
 }
 
 const MAX_WAITING_LINES = 16;
@@ -33,10 +29,7 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
   private local: string | null = null;
   private extranonce = "";
   private waiting: string[] | null = [];
-  /** The port's difficulty and vardiff as on the pool, clamped to the upstream's difficulty instead of the network's. */
-  private readonly difficulty: ConnectionDifficulty;
   private readonly shareCtx: ShareCheckContext;
-  private readonly ratio: ShareRatio;
   private lastJob: ProxyJob | null = null;
   readonly counts = { accepted: 0, forwarded: 0, upstreamAccepted: 0, rejected: {} as Partial<Record<RejectReason | "upstream", number>> };
   lastShareAt: number | null = null;
@@ -44,9 +37,7 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
 
   constructor(ctx: ProxyHub, transport: Transport, remoteAddress: string, now: number) {
     super(ctx, transport, remoteAddress, now);
-    this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.shareCtx = { history: this.history, lookup: (id) => ctx.lookup(id), local: "", searchJobs: false };
-    this.ratio = new ShareRatio(ctx.config.stratum.ban);
   }
 
   get currentDifficulty(): number {
@@ -140,12 +131,14 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
     this.sendJob(job);
   }
 
-  protected sendJob(job: ProxyJob): void {
-    const now = Date.now();
-    const changed = this.difficulty.forJob(job.upstreamDifficulty, now);
-    if (changed !== null) this.notify("mining.set_difficulty", [changed]);
+  /** The port's difficulty and vardiff as on the pool, clamped to the upstream's difficulty instead of the network's. */
+  protected ceiling(job: ProxyJob): number {
+    return job.upstreamDifficulty;
+  }
+
+  protected override sendJob(job: ProxyJob): void {
     this.lastJob = job;
-    this.pushJob(job, this.difficulty.current, now);
+    super.sendJob(job);
   }
 
   protected async submit(req: StratumRequest): Promise<void> {
@@ -180,12 +173,7 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
     this.meter.add(sent.difficulty, now);
     this.difficulty.share();
     this.send(resultLine(req.id, true));
-    if (this.ratio.record(true)) this.ctx.onBanned(this);
-  }
-
-  /** Bad shares and garbage lines weigh toward a ban as on the pool's ports. */
-  protected override countInvalid(): void {
-    if (this.ratio.record(false)) this.ctx.onBanned(this);
+    this.countValid();
   }
 
   private countReject(reason: RejectReason | "upstream"): void {
@@ -199,10 +187,6 @@ export class MinerConnection extends LineConnection<ProxyHub, ProxyJob> {
   /** A miner still waiting for an upstream is told why it is closed. */
   protected override handshakeExpired(): void {
     if (this.waiting) this.send(errorLine(null, errors.other("No upstream pool is available, try again later")));
-  }
-
-  protected periodic(now: number): void {
-    this.difficulty.tick(now);
   }
 
   protected releaseHeld(): void {

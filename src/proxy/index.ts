@@ -221,9 +221,9 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     current: () => current,
     lookup: (id) => book.get(id),
     forward,
-    onBanned(conn) {
-      log.warn("banned for invalid shares or requests", { ip: conn.remoteAddress, seconds: config.stratum.ban.durationSeconds });
-      admission.ban(conn.remoteAddress, miners);
+    onBanned(ip) {
+      log.warn("banned for invalid shares or requests", { ip, seconds: config.stratum.ban.durationSeconds });
+      admission.ban(ip, miners);
     },
   };
 

@@ -1,6 +1,7 @@
 // Figures per upstream: forwarded shares by verdict and reason, verdict latency (p50/p99 over the last
 // LATENCY_SAMPLES), hashrate from the upstream difficulty of accepted shares, connections and failures.
 
+import { rejectReason, StratumErrorCode } from "../stratum/errors.ts";
 import { HashrateMeter } from "../stratum/hashrate.ts";
 import { HASHRATE_WINDOW_SECONDS } from "../stratum/stats.ts";
 
@@ -39,13 +40,8 @@ export class UpstreamStats {
 
 /** Reasons as counted: the stratum reject reasons by the upstream's code, or what went wrong on the way. */
 export function verdictReason(code: number | null, message: string): string {
-  switch (code) {
-    case 21: return "job-not-found";
-    case 22: return "duplicate";
-    case 23: return "low-difficulty";
-    case 24:
-    case 25: return "unauthorized";
-    case null: return /in time/.test(message) ? "timeout" : "other";
-    default: return /connection lost/i.test(message) ? "disconnected" : "other";
-  }
+  if (code === null) return /in time/.test(message) ? "timeout" : "other";
+  // 20 is not rejectReason's "malformed" here: the session's own lost-connection verdict carries it too.
+  if (code >= StratumErrorCode.JobNotFound && code <= StratumErrorCode.NotSubscribed) return rejectReason(code as StratumErrorCode);
+  return /connection lost/i.test(message) ? "disconnected" : "other";
 }

@@ -10,10 +10,8 @@ import { withNonce } from "../node/template.ts";
 import type { AcceptedShare, FoundBlock, ShareSink } from "../shares/types.ts";
 import type { TemplateFollower, TemplateHub } from "../templates/index.ts";
 import type { Job } from "../templates/job.ts";
-import { ShareRatio } from "./bans.ts";
 import type { BlockHandovers, Handover } from "./blockHandovers.ts";
 import { errors, rejectReason, StratumError, type RejectReason } from "./errors.ts";
-import { ConnectionDifficulty } from "./difficulty.ts";
 import type { ExtranonceAllocator } from "./extranonce.ts";
 import { LineConnection, type LineContext, type Transport } from "./lineConnection.ts";
 import { parseLogin, requestedPayoutLimit, type Login } from "./login.ts";
@@ -35,8 +33,6 @@ export interface ConnectionContext extends LineContext {
   observer: StratumObserver;
   /** The bound port as metrics label it (a configured port 0 becomes the OS's choice). */
   portLabel: string;
-  /** A connection whose invalid-share ratio earned a ban reports itself here. */
-  onBanned(connection: StratumConnection): void;
 }
 
 export class StratumConnection extends LineConnection<ConnectionContext, Job> {
@@ -45,33 +41,23 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   private follower: TemplateFollower | null = null;
   private stopJobs: (() => void) | null = null;
 
-  private readonly difficulty: ConnectionDifficulty;
-
   /** Kept in step with login, extranonce and miner type, so a share allocates no context. */
   private readonly shareContext: ShareContext;
-  private readonly ratio: ShareRatio;
   private readonly rateCap: ShareRateCap;
   accepted = 0;
   rejected = 0;
 
   constructor(ctx: ConnectionContext, transport: Transport, remoteAddress: string, now: number) {
     super(ctx, transport, remoteAddress, now);
-    this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.shareContext = {
       authorized: false, extranonce: "", searchJobs: false, history: this.history, lookup: (id) => this.follower?.job(id),
     };
-    this.ratio = new ShareRatio(ctx.config.stratum.ban);
     const { windowSeconds, overTarget } = ctx.config.stratum.shareRateCap;
     this.rateCap = new ShareRateCap(windowSeconds, overTarget, now);
   }
 
   get worker(): (Login & { difficulty: number; mode: StratumPortConfig["mode"] }) | null {
     return this.login && { ...this.login, difficulty: this.difficulty.current, mode: this.ctx.port.mode };
-  }
-
-  /** A garbage line costs the pool as much as a bad share, so it weighs the same toward a ban. */
-  protected override countInvalid(): void {
-    if (this.ratio.record(false)) this.ctx.onBanned(this);
   }
 
   // ---- subscribe / authorize ----
@@ -134,11 +120,8 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
 
   // ---- jobs ----
 
-  protected sendJob(job: Job): void {
-    const now = Date.now();
-    const changed = this.difficulty.forJob(job.networkDifficulty, now);
-    if (changed !== null) this.notify("mining.set_difficulty", [changed]);
-    this.pushJob(job, this.difficulty.current, now);
+  protected ceiling(job: Job): number {
+    return job.networkDifficulty;
   }
 
   // ---- shares ----
@@ -146,7 +129,7 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
   protected async submit(req: StratumRequest): Promise<void> {
     const now = Date.now();
     if (!this.capShareRate(now)) return;
-    if (this.follower?.isStale()) return this.refuseStale(req.id);
+    if (this.follower?.isStale()) return this.refuseStale(req.id, now);
     let share: ValidShare;
     const validating = performance.now();
     try {
@@ -201,17 +184,19 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
     this.ctx.observer.shareAccepted(this.ctx.portLabel, this.ctx.port.mode, login, share.sent.difficulty, validationSeconds, done);
     this.difficulty.share();
     this.send(resultLine(req.id, true));
-    if (this.ratio.record(true)) this.ctx.onBanned(this);
+    this.countValid();
   }
 
   /** Dead work during a node outage: refused, but not the miner's fault, so it never counts towards a ban. */
-  private refuseStale(id: RequestId): void {
-    this.refused("job-not-found", Date.now(), "stale");
+  private refuseStale(id: RequestId, now: number): void {
+    this.refused("job-not-found", now, "stale");
     this.send(errorLine(id, errors.staleJob()));
   }
 
-  /** Counts a refused share; a logged-in worker's also goes to its share history. */
-  /** `observed` names the reason for metrics, which tell stale work apart from an unknown job. */
+  /**
+   * Counts a refused share; a logged-in worker's also goes to its share history. `observed` names the reason for
+   * metrics, which tell stale work apart from an unknown job.
+   */
   private refused(reason: RejectReason, now: number, observed: ObservedReject = reason): void {
     this.rejected++;
     this.ctx.stats.shareRejected(reason);
@@ -286,10 +271,6 @@ export class StratumConnection extends LineConnection<ConnectionContext, Job> {
 
   protected get loggedIn(): boolean {
     return this.login !== null;
-  }
-
-  protected periodic(now: number): void {
-    this.difficulty.tick(now);
   }
 
   // ---- teardown ----

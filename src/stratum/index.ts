@@ -75,9 +75,9 @@ export async function startStratum(opts: StratumOptions): Promise<Stratum> {
   const counters = new StatsCounters(Date.now());
   const admission = new IpAdmission(s, Date.now());
   const connections = new Set<StratumConnection>();
-  const onBanned = (conn: StratumConnection) => {
-    log.warn("banned for invalid shares or requests", { ip: conn.remoteAddress, seconds: s.ban.durationSeconds });
-    admission.ban(conn.remoteAddress, connections);
+  const onBanned = (ip: string) => {
+    log.warn("banned for invalid shares or requests", { ip, seconds: s.ban.durationSeconds });
+    admission.ban(ip, connections);
   };
 
   const listeners: Array<ReturnType<typeof listen>> = [];

@@ -1,10 +1,13 @@
 // What every miner connection does alike, whether the pool serves it (connection.ts) or the proxy relays for it
-// (src/proxy/downstream.ts): line framing, request dispatch, the miner's dialect, throttled job pushes with the
-// job history shares are checked against, the handshake and idle timeouts, and the closed-once lifecycle.
+// (src/proxy/downstream.ts): line framing, request dispatch, the miner's dialect, the share difficulty, throttled
+// job pushes with the job history shares are checked against, the ban ratio, the handshake and idle timeouts, and
+// the closed-once lifecycle.
 // Sockets stay outside (socketOutput.ts); a connection sees a Transport.
 
 import type { Logger } from "../common/log.ts";
 import type { Config, StratumPortConfig } from "../config/types.ts";
+import { ShareRatio } from "./bans.ts";
+import { ConnectionDifficulty } from "./difficulty.ts";
 import { errors, StratumError } from "./errors.ts";
 import { HashrateMeter } from "./hashrate.ts";
 import { JobHistory } from "./jobHistory.ts";
@@ -23,6 +26,8 @@ export interface LineContext {
   config: Config;
   port: StratumPortConfig;
   log: Logger;
+  /** A connection whose invalid-share ratio earned a ban (stratum.ban) reports its address here. */
+  onBanned(ip: string): void;
 }
 
 const MAX_USER_AGENT = 128;
@@ -38,7 +43,9 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
   protected miner: MinerType;
   userAgent = "";
   protected readonly history: JobHistory;
+  protected readonly difficulty: ConnectionDifficulty;
   readonly meter: HashrateMeter;
+  private readonly ratio: ShareRatio;
 
   private lastJobSentAt = 0;
   /** The newest job waiting behind the throttle. */
@@ -50,7 +57,9 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
     this.connectedAt = now;
     this.miner = classifyMiner("", ctx.port.encoding);
     this.history = new JobHistory(ctx.config.stratum.templates.cacheSize);
+    this.difficulty = new ConnectionDifficulty(ctx.port, now);
     this.meter = new HashrateMeter(HASHRATE_WINDOW_SECONDS, now);
+    this.ratio = new ShareRatio(ctx.config.stratum.ban);
   }
 
   // ---- what each kind of connection answers ----
@@ -58,16 +67,12 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
   protected abstract subscribe(req: StratumRequest): void;
   protected abstract authorize(req: StratumRequest): void;
   protected abstract submit(req: StratumRequest): Promise<void>;
-  /** Sends the job (with any difficulty change first) through pushJob. */
-  protected abstract sendJob(job: J): void;
+  /** The difficulty no share of `job` is asked above: the network's on the pool, the upstream's on the proxy. */
+  protected abstract ceiling(job: J): number;
   /** Whether the miner has authorized: until then the handshake timeout runs. */
   protected abstract get loggedIn(): boolean;
-  /** Once a second on an open connection past its timeouts (vardiff). */
-  protected abstract periodic(now: number): void;
   /** Frees what the connection holds, once, when it closes. */
   protected abstract releaseHeld(): void;
-  /** A request that was garbage or unknown; the pool weighs it toward a ban. */
-  protected countInvalid(): void {}
   /** Said just before a connection that did not authorize in time is closed. */
   protected handshakeExpired(): void {}
 
@@ -146,6 +151,15 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
     this.send(errorLine(id, errors.other("Internal error")));
   }
 
+  /** A bad share, or a garbage line: it costs as much as a bad share, so it weighs the same toward a ban. */
+  protected countInvalid(): void {
+    if (this.ratio.record(false)) this.ctx.onBanned(this.remoteAddress);
+  }
+
+  protected countValid(): void {
+    if (this.ratio.record(true)) this.ctx.onBanned(this.remoteAddress);
+  }
+
   /** The first subscribe's user agent names the miner's dialect. */
   protected identify(agent: unknown): void {
     this.userAgent = typeof agent === "string" ? agent.slice(0, MAX_USER_AGENT) : "";
@@ -168,16 +182,19 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
     }, Math.max(wait, 0));
   }
 
-  /** The job's line, with `difficulty` remembered for the shares on it. */
-  protected pushJob(job: J, difficulty: number, now: number): void {
-    this.history.add(job.id, difficulty);
+  /** The job's line, after any difficulty change, which is remembered with the job for the shares on it. */
+  protected sendJob(job: J): void {
+    const now = Date.now();
+    const changed = this.difficulty.forJob(this.ceiling(job), now);
+    if (changed !== null) this.notify("mining.set_difficulty", [changed]);
+    this.history.add(job.id, this.difficulty.current);
     this.lastJobSentAt = now;
     this.send(notifyLine(this.miner, job));
   }
 
   // ---- timers ----
 
-  /** Called about once a second by the listener: handshake and idle timeouts, then `periodic`. */
+  /** Called about once a second by the listener: handshake and idle timeouts, then vardiff. */
   tick(now: number): void {
     if (this.closed) return;
     const { handshakeTimeoutSeconds, idleTimeoutSeconds } = this.ctx.config.stratum;
@@ -191,7 +208,7 @@ export abstract class LineConnection<C extends LineContext, J extends NotifyJob>
       this.ctx.log.debug("closing idle connection", { remote: this.remoteAddress });
       return this.close();
     }
-    this.periodic(now);
+    this.difficulty.tick(now);
   }
 
   // ---- output and teardown ----
