@@ -6,6 +6,7 @@ import {
   topMiners, workByMode, type BlockRow, type PaymentRow,
 } from "../db/apiQueries.ts";
 import type { Queryable } from "../db/database.ts";
+import { kasToSompi } from "../treasury/threshold.ts";
 import type { ApiContext } from "./app.ts";
 import { amount, amountOf, hashrate, iso, windowStart } from "./format.ts";
 import { refreshing } from "./cache.ts";
@@ -71,7 +72,7 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
       miners: active.miners, workers: active.workers,
       connected_workers: ctx.stats ? ctx.stats().workers.length : null,
       fee_percent: config.treasury.fee,
-      payout: { scheme: "PPLNS", pplns_factor: config.pplns.factor, threshold: amount(BigInt(Math.round(config.payments.thresholdKas * 1e8))) },
+      payout: { scheme: "PPLNS", pplns_factor: config.pplns.factor, threshold: amount(kasToSompi(config.payments.thresholdKas)) },
       ports: config.stratum.ports.map((p) => ({ port: p.port, mode: p.mode, difficulty: p.difficulty, tls: p.tls !== undefined })),
       blocks: Object.fromEntries(STATUSES.map((s) => [s, blocks[s] ?? 0])),
       last_block: last[0] ? blockItem(last[0]) : null,
