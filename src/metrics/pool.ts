@@ -2,6 +2,7 @@
 // gauges are read in collect() from figures the pool already keeps, so a scrape costs the share path nothing.
 
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { BLOCKS_PER_SECOND } from "../api/network.ts";
 import type { Config } from "../config/types.ts";
 import { HASHES_PER_SHARE_UNIT } from "../kaspa/target.ts";
 import type { Mode, ObservedReject, StratumObserver, WorkerRef } from "../stratum/observer.ts";
@@ -11,9 +12,6 @@ import { addDatabaseGauges, type MetricsDatabase } from "./ledgerGauges.ts";
 import { addLegacyGauges } from "./legacy.ts";
 import { addProcessMetrics, METRIC_PREFIX, metricsResponse, secondsBuckets } from "./registry.ts";
 import { outcomeOf, WorkerSeries } from "./workers.ts";
-
-/** Blocks per second the network aims for (10 BPS on mainnet and testnet-10 since Crescendo, and on the devnet). */
-const NETWORK_BPS = 10;
 
 /** What the gauges read; each part may come later (stratum starts after the node is ready). */
 export interface MetricsSources {
@@ -136,7 +134,7 @@ export class PoolMetrics {
       this.jobs.inc();
       this.broadcastSeconds.observe(seconds);
       this.netDifficulty.set(networkDifficulty);
-      this.netHashrate.set(networkDifficulty * HASHES_PER_SHARE_UNIT * NETWORK_BPS);
+      this.netHashrate.set(networkDifficulty * HASHES_PER_SHARE_UNIT * BLOCKS_PER_SECOND);
       this.netDaa.set(Number(daaScore));
     },
   };
