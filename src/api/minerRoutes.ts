@@ -12,7 +12,7 @@ import { blockCursor, blockItem, page, paymentItem } from "./poolRoutes.ts";
 import { countSeries, workerRates } from "./series.ts";
 
 /** A worker with a share in the last 10 minutes is online; in the last hour, idle; otherwise offline. */
-export function workerStatus(lastMs: number | null, now: number): "online" | "idle" | "offline" {
+function workerStatus(lastMs: number | null, now: number): "online" | "idle" | "offline" {
   if (lastMs === null) return "offline";
   const age = now - lastMs;
   return age <= 600_000 ? "online" : age <= 3_600_000 ? "idle" : "offline";
