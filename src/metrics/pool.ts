@@ -11,7 +11,7 @@ import { HttpMetrics } from "./http.ts";
 import { addDatabaseGauges, type MetricsDatabase } from "./ledgerGauges.ts";
 import { addLegacyGauges } from "./legacy.ts";
 import { addProcessMetrics, METRIC_PREFIX, metricsResponse, secondsBuckets } from "./registry.ts";
-import { outcomeOf, WorkerSeries } from "./workers.ts";
+import { outcomeOf, WorkerSeries, type WorkerEntry } from "./workers.ts";
 
 /** What the gauges read; each part may come later (stratum starts after the node is ready). */
 export interface MetricsSources {
@@ -163,16 +163,15 @@ export class PoolMetrics {
   }
 
   private addWorkerGauges(): void {
-    const labelNames = ["wallet", "worker", "mode"];
     const workers = this.workers!;
-    const each = (name: string, help: string, value: (w: ReturnType<WorkerSeries["live"]>[number], now: number) => number) =>
+    const clock = this.clock;
+    const each = (name: string, help: string, value: (w: WorkerEntry, now: number) => number) =>
       new Gauge({
-        name: `${METRIC_PREFIX}${name}`, help, labelNames, registers: [this.registry],
-        collect: () => {
-          const gauge = this.registry.getSingleMetric(`${METRIC_PREFIX}${name}`) as Gauge<string>;
-          gauge.reset();
-          const now = this.clock();
-          for (const w of workers.live(now)) gauge.set({ wallet: w.address, worker: w.worker, mode: w.mode }, value(w, now));
+        name: `${METRIC_PREFIX}${name}`, help, labelNames: ["wallet", "worker", "mode"], registers: [this.registry],
+        collect() {
+          this.reset();
+          const now = clock();
+          for (const w of workers.live(now)) this.set({ wallet: w.address, worker: w.worker, mode: w.mode }, value(w, now));
         },
       });
     each("worker_hashrate_hashes_per_second", "A worker's hashrate over the last 10 minutes (opt-in, capped).", (w, now) => w.meter.rate(now));
