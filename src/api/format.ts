@@ -20,6 +20,9 @@ export function amount(sompi: bigint): Amount {
 /** A numeric string from the database (NUMERIC as text), or null, as an Amount. */
 export const amountOf = (text: string | null | undefined): Amount => amount(BigInt(text ?? "0"));
 
+/** Start of a window reaching back `ms` from `now`: the minute holding now - ms, as history is kept per minute. */
+export const windowStart = (now: number, ms: number): number => Math.floor((now - ms) / 60_000) * 60_000;
+
 export function iso(ms: number | string | null | undefined): string | null {
   if (ms === null || ms === undefined) return null;
   return new Date(typeof ms === "string" ? Number(ms) : ms).toISOString();

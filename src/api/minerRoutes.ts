@@ -4,7 +4,7 @@ import type { Hono } from "hono";
 import { blockCredits, blocksPage, historyCounts, paidTotal, paymentsPage, recentMeanReward, workerWork } from "../db/apiQueries.ts";
 import { dailyEarnings, ledgerPage, minerBalance, minerWorkers, type WorkerRow } from "../db/minerQueries.ts";
 import type { ApiContext } from "./app.ts";
-import { amount, amountOf, hashrate, iso } from "./format.ts";
+import { amount, amountOf, hashrate, iso, windowStart } from "./format.ts";
 import { refreshing } from "./cache.ts";
 import { BLOCKS_PER_SECOND } from "./network.ts";
 import { address, badParam, before, BLOCK_CURSOR, ID_CURSOR, limit, series } from "./params.ts";
@@ -12,7 +12,7 @@ import { blockCursor, blockItem, page, paymentItem } from "./poolRoutes.ts";
 import { countSeries, workerRates } from "./series.ts";
 
 /** A worker with a share in the last 10 minutes is online; in the last hour, idle; otherwise offline. */
-export function workerStatus(lastMs: number | null, now: number): "online" | "idle" | "offline" {
+function workerStatus(lastMs: number | null, now: number): "online" | "idle" | "offline" {
   if (lastMs === null) return "offline";
   const age = now - lastMs;
   return age <= 600_000 ? "online" : age <= 3_600_000 ? "idle" : "offline";
@@ -22,8 +22,8 @@ export function minerRoutes(app: Hono, ctx: ApiContext): void {
   const { db, config } = ctx;
   const meanReward = refreshing(60_000, () => recentMeanReward(db), ctx.now);
   const addr = (raw: string) => address(raw, config.network);
-  /** Seconds covered by a window ending now that starts at the minute holding now - ms (history is per minute). */
-  const covered = (now: number, ms: number) => (now - Math.floor((now - ms) / 60_000) * 60_000) / 1000;
+  /** Seconds covered by a window ending now that reaches back `ms`. */
+  const covered = (now: number, ms: number) => (now - windowStart(now, ms)) / 1000;
 
   const workers = async (a: string, now: number) => {
     const [rows, net] = await Promise.all([minerWorkers(db, a, now), ctx.network()]);

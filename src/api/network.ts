@@ -12,7 +12,7 @@ export interface NetworkFigures {
   daaScore: bigint;
 }
 
-export function networkFigures(info: BlockDagInfo): NetworkFigures {
+function networkFigures(info: BlockDagInfo): NetworkFigures {
   return { hashrate: info.difficulty * 2 * BLOCKS_PER_SECOND, difficulty: info.difficulty, daaScore: info.virtualDaaScore };
 }
 

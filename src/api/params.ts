@@ -22,7 +22,7 @@ export function blockHash(value: string): string {
   return value.toLowerCase();
 }
 
-export const MAX_LIMIT = 100;
+const MAX_LIMIT = 100;
 
 export function limit(value: string | undefined, fallback = 25): number {
   if (value === undefined) return fallback;
@@ -41,9 +41,9 @@ export const ID_CURSOR = /^\d{1,19}$/;
 /** Blocks page by (found_at in unix ms, hash). */
 export const BLOCK_CURSOR = /^\d{1,15}_[0-9a-f]{64}$/;
 
-export const BUCKETS = { "1m": 60, "5m": 300, "1h": 3600, "1d": 86400 } as const;
+const BUCKETS = { "1m": 60, "5m": 300, "1h": 3600, "1d": 86400 } as const;
 export type Bucket = keyof typeof BUCKETS;
-export const MAX_POINTS = 1000;
+const MAX_POINTS = 1000;
 
 export interface SeriesRange {
   bucket: Bucket;

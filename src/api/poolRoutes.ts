@@ -6,8 +6,9 @@ import {
   topMiners, workByMode, type BlockRow, type PaymentRow,
 } from "../db/apiQueries.ts";
 import type { Queryable } from "../db/database.ts";
+import { kasToSompi } from "../treasury/threshold.ts";
 import type { ApiContext } from "./app.ts";
-import { amount, amountOf, hashrate, iso } from "./format.ts";
+import { amount, amountOf, hashrate, iso, windowStart } from "./format.ts";
 import { refreshing } from "./cache.ts";
 import { BLOCKS_PER_SECOND } from "./network.ts";
 import { ApiError, badParam, before, BLOCK_CURSOR, blockHash, ID_CURSOR, limit, series } from "./params.ts";
@@ -38,8 +39,8 @@ export const blockCursor = (b: BlockRow) => `${b.found_ms}_${b.hash}`;
 
 /** The pool's hashrate over the last 10 minutes of history, by mode and in total, never above the network's. */
 export async function poolHashrate(db: Queryable, now: number, networkHashrate: number | null) {
-  // History is per minute: the window starts at the minute holding now - 10 min and is divided by what it covers.
-  const from = Math.floor((now - TEN_MINUTES) / 60_000) * 60_000;
+  // The window is divided by the time it covers, from the start of its first minute.
+  const from = windowStart(now, TEN_MINUTES);
   const work = await workByMode(db, from);
   const seconds = (now - from) / 1000;
   const pplns = hashrate(work.pplns, seconds, networkHashrate);
@@ -52,9 +53,8 @@ const CACHE_MS = 10_000;
 
 export function poolRoutes(app: Hono, ctx: ApiContext): void {
   const { db, config } = ctx;
-  const minuteAgo = (ms: number) => Math.floor((ctx.now() - ms) / 60_000) * 60_000;
-  const activeCached = refreshing(CACHE_MS, () => activeCounts(db, minuteAgo(TEN_MINUTES)), ctx.now);
-  const top = refreshing(CACHE_MS, (n) => topMiners(db, minuteAgo(TEN_MINUTES), Number(n)), ctx.now);
+  const activeCached = refreshing(CACHE_MS, () => activeCounts(db, windowStart(ctx.now(), TEN_MINUTES)), ctx.now);
+  const top = refreshing(CACHE_MS, (n) => topMiners(db, windowStart(ctx.now(), TEN_MINUTES), Number(n)), ctx.now);
   // The summary reads every block and payment total: one answer, refreshed in the background, serves everyone.
   const summary = refreshing(CACHE_MS, () => poolSummary(), ctx.now);
   app.get("/api/v1/pool", async (c) => c.json(await summary("")));
@@ -72,7 +72,7 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
       miners: active.miners, workers: active.workers,
       connected_workers: ctx.stats ? ctx.stats().workers.length : null,
       fee_percent: config.treasury.fee,
-      payout: { scheme: "PPLNS", pplns_factor: config.pplns.factor, threshold: amount(BigInt(Math.round(config.payments.thresholdKas * 1e8))) },
+      payout: { scheme: "PPLNS", pplns_factor: config.pplns.factor, threshold: amount(kasToSompi(config.payments.thresholdKas)) },
       ports: config.stratum.ports.map((p) => ({ port: p.port, mode: p.mode, difficulty: p.difficulty, tls: p.tls !== undefined })),
       blocks: Object.fromEntries(STATUSES.map((s) => [s, blocks[s] ?? 0])),
       last_block: last[0] ? blockItem(last[0]) : null,
@@ -114,7 +114,7 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
   app.get("/api/v1/pool/miners", async (c) => {
     const n = limit(c.req.query("limit"));
     const now = ctx.now();
-    const seconds = (now - minuteAgo(TEN_MINUTES)) / 1000;
+    const seconds = (now - windowStart(now, TEN_MINUTES)) / 1000;
     const [rows, net] = await Promise.all([top(String(n)), ctx.network()]);
     return c.json({
       window_seconds: 600,

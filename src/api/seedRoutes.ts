@@ -10,7 +10,7 @@ import { address } from "./params.ts";
  * What /config shows: a whitelist, so a key added later is never published by accident. Never the database,
  * node URLs, the Pushgateway, or the payer's schedule and fee settings.
  */
-export function publicConfig(c: Config) {
+function publicConfig(c: Config) {
   return {
     network: c.network,
     stratum: { ports: c.stratum.ports.map((p) => ({ port: p.port, mode: p.mode, difficulty: p.difficulty, encoding: p.encoding })) },

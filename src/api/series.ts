@@ -62,7 +62,7 @@ function points(work: Float64Array, r: SeriesRange, networkHashrate: number | nu
   return Array.from(rates(work, r, networkHashrate, now), (hashrate, i) => ({ time: iso(r.from + i * step)!, hashrate }));
 }
 
-export const REJECT_REASONS = ["job_not_found", "duplicate", "low_difficulty", "malformed", "unauthorized"] as const;
+const REJECT_REASONS = ["job_not_found", "duplicate", "low_difficulty", "malformed", "unauthorized"] as const;
 
 /** Accepted and refused share counts per bucket, by reason. */
 export function countSeries(rows: readonly CountRow[], r: SeriesRange) {

@@ -15,13 +15,12 @@ const GH = 1e9;
 
 export function addLegacyGauges(registry: Registry, poolAddress: string, view: () => LegacyView): void {
   const registers = [registry];
-  const current = view;
   const perMiner = (name: string, help: string, value: (w: WorkerEntry, now: number) => number) =>
     new Gauge({
       name, help, labelNames: ["miner_id", "wallet_address"], registers,
       collect() {
         this.reset();
-        const v = current();
+        const v = view();
         for (const w of v.workers) this.set({ miner_id: w.worker, wallet_address: w.address }, value(w, v.now));
       },
     });
@@ -40,7 +39,7 @@ export function addLegacyGauges(registry: Registry, poolAddress: string, view: (
       name, help, labelNames: ["miner_id", "pool_address"], registers,
       collect() {
         this.reset();
-        const v = current();
+        const v = view();
         // Summed: two wallets may name a worker alike.
         for (const w of v.workers) this.inc({ miner_id: w.worker, pool_address: poolAddress }, w.minute[outcome].total(v.now));
       },
@@ -51,14 +50,14 @@ export function addLegacyGauges(registry: Registry, poolAddress: string, view: (
   new Gauge({
     name: "pool_hash_rate_GHps", help: "Pool hashrate in GH/s over the last 10 minutes (seed name).", labelNames: ["miner_id", "pool_address"], registers,
     collect() {
-      this.set({ miner_id: "pool", pool_address: poolAddress }, current().poolHashrate / GH);
+      this.set({ miner_id: "pool", pool_address: poolAddress }, view().poolHashrate / GH);
     },
   });
   new Gauge({
     name: "var_diff", help: "A worker's current share difficulty (seed name).", labelNames: ["miner_id"], registers,
     collect() {
       this.reset();
-      for (const w of current().workers) this.set({ miner_id: w.worker }, w.difficulty);
+      for (const w of view().workers) this.set({ miner_id: w.worker }, w.difficulty);
     },
   });
 }

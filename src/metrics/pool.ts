@@ -2,6 +2,7 @@
 // gauges are read in collect() from figures the pool already keeps, so a scrape costs the share path nothing.
 
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { BLOCKS_PER_SECOND } from "../api/network.ts";
 import type { Config } from "../config/types.ts";
 import { HASHES_PER_SHARE_UNIT } from "../kaspa/target.ts";
 import type { Mode, ObservedReject, StratumObserver, WorkerRef } from "../stratum/observer.ts";
@@ -10,10 +11,7 @@ import { HttpMetrics } from "./http.ts";
 import { addDatabaseGauges, type MetricsDatabase } from "./ledgerGauges.ts";
 import { addLegacyGauges } from "./legacy.ts";
 import { addProcessMetrics, METRIC_PREFIX, metricsResponse, secondsBuckets } from "./registry.ts";
-import { outcomeOf, WorkerSeries } from "./workers.ts";
-
-/** Blocks per second the network aims for (10 BPS on mainnet and testnet-10 since Crescendo, and on the devnet). */
-const NETWORK_BPS = 10;
+import { outcomeOf, WorkerSeries, type WorkerEntry } from "./workers.ts";
 
 /** What the gauges read; each part may come later (stratum starts after the node is ready). */
 export interface MetricsSources {
@@ -136,7 +134,7 @@ export class PoolMetrics {
       this.jobs.inc();
       this.broadcastSeconds.observe(seconds);
       this.netDifficulty.set(networkDifficulty);
-      this.netHashrate.set(networkDifficulty * HASHES_PER_SHARE_UNIT * NETWORK_BPS);
+      this.netHashrate.set(networkDifficulty * HASHES_PER_SHARE_UNIT * BLOCKS_PER_SECOND);
       this.netDaa.set(Number(daaScore));
     },
   };
@@ -165,16 +163,15 @@ export class PoolMetrics {
   }
 
   private addWorkerGauges(): void {
-    const labelNames = ["wallet", "worker", "mode"];
     const workers = this.workers!;
-    const each = (name: string, help: string, value: (w: ReturnType<WorkerSeries["live"]>[number], now: number) => number) =>
+    const clock = this.clock;
+    const each = (name: string, help: string, value: (w: WorkerEntry, now: number) => number) =>
       new Gauge({
-        name: `${METRIC_PREFIX}${name}`, help, labelNames, registers: [this.registry],
-        collect: () => {
-          const gauge = this.registry.getSingleMetric(`${METRIC_PREFIX}${name}`) as Gauge<string>;
-          gauge.reset();
-          const now = this.clock();
-          for (const w of workers.live(now)) gauge.set({ wallet: w.address, worker: w.worker, mode: w.mode }, value(w, now));
+        name: `${METRIC_PREFIX}${name}`, help, labelNames: ["wallet", "worker", "mode"], registers: [this.registry],
+        collect() {
+          this.reset();
+          const now = clock();
+          for (const w of workers.live(now)) this.set({ wallet: w.address, worker: w.worker, mode: w.mode }, value(w, now));
         },
       });
     each("worker_hashrate_hashes_per_second", "A worker's hashrate over the last 10 minutes (opt-in, capped).", (w, now) => w.meter.rate(now));

@@ -5,7 +5,7 @@
 import type { Registry } from "prom-client";
 import type { Logger } from "../common/log.ts";
 
-export const PUSH_JOB = "mining_metrics";
+const PUSH_JOB = "mining_metrics";
 /** A push or delete that takes longer is abandoned; the next interval tries again. */
 const PUSH_TIMEOUT_MS = 10_000;
 

@@ -6,7 +6,7 @@ import { HashrateMeter } from "../stratum/hashrate.ts";
 import type { Mode, ObservedReject } from "../stratum/observer.ts";
 
 /** A worker's series go this long after its last share. */
-export const WORKER_LINGER_MS = 10 * 60_000;
+const WORKER_LINGER_MS = 10 * 60_000;
 const HASHRATE_WINDOW_SECONDS = 600;
 
 /** Per-second counts over the last minute: the seed's "1min" figures as true sliding windows. */

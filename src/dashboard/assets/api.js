@@ -21,8 +21,11 @@ export async function get(path) {
   return body;
 }
 
-/** A miner's API path; the address's colon is kept readable. */
-export const minerPath = (address, rest = "") => `/api/v1/miners/${encodeURIComponent(address).replace(/%3A/gi, ":")}${rest}`;
+/** An address as a path segment; its colon is kept readable. */
+const addressSegment = (address) => encodeURIComponent(address).replace(/%3A/gi, ":");
+
+/** A miner's API path. */
+export const minerPath = (address, rest = "") => `/api/v1/miners/${addressSegment(address)}${rest}`;
 
 /** The dashboard page of a miner. */
-export const minerPage = (address) => `/miners/${encodeURIComponent(address).replace(/%3A/gi, ":")}`;
+export const minerPage = (address) => `/miners/${addressSegment(address)}`;

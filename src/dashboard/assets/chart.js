@@ -1,12 +1,14 @@
 // Hashrate charts on uPlot (served from node_modules as /assets/vendor/uPlot.iife.min.js): one line per series,
 // time on x, H/s on y with the pool's hashrate formatter. Range buttons pick the window and the API's bucket.
 
+import { el } from "./dom.js";
 import { hashrate } from "./format.js";
 
+/** The range buttons, in their order on the page. */
 const RANGES = {
-  "1h": { seconds: 3600, bucket: "1m" },
-  "24h": { seconds: 86400, bucket: "5m" },
-  "7d": { seconds: 7 * 86400, bucket: "1h" },
+  "1h": { label: "1 h", seconds: 3600, bucket: "1m" },
+  "24h": { label: "24 h", seconds: 86400, bucket: "5m" },
+  "7d": { label: "7 d", seconds: 7 * 86400, bucket: "1h" },
 };
 
 /** `?from&bucket` for a range ending now. */
@@ -53,12 +55,13 @@ function hashrateChart(host) {
 }
 
 /**
- * The page's chart (#chart) with its 1 h / 24 h / 7 d buttons (#ranges): `load(query)` fetches the series for the
- * chosen range and answers [items, lines]. Returns the redraw, for the page's refresh.
+ * The page's chart (#chart) with a button per range in #ranges: `load(query)` fetches the series for the chosen
+ * range and answers [items, lines]. Returns the redraw, for the page's refresh.
  */
 export function rangedChart(load) {
   const chart = hashrateChart(document.getElementById("chart"));
   const group = document.getElementById("ranges");
+  group.replaceChildren(...Object.entries(RANGES).map(([key, r]) => el("button", { type: "button", "data-range": key }, r.label)));
   let range = "24h";
   const redraw = async () => chart.draw(...(await load(rangeQuery(range))));
   const press = () => {

@@ -3,7 +3,7 @@
 // (d= start difficulty, pl= payout limit in KAS).
 
 import { el } from "./dom.js";
-import { number } from "./format.js";
+import { DASH, number } from "./format.js";
 
 const FAMILIES = [
   { name: "lolMiner", kind: "GPU", line: (p) => `lolMiner --algo KASPA --pool ${p.hostPort} --user ${p.user} --pass ${p.pass}` },
@@ -53,7 +53,7 @@ export function connectSection(ports, threshold, address) {
     el("ul", { class: "rules" },
       el("li", {}, "User: ", code("<address>.<worker>"), ", e.g. ", code(user), ". The ", code("kaspa:"), " prefix may be left out; the worker name tells your rigs apart."),
       el("li", {}, "Password: anything (", code("x"), "), optionally with ", code("d=<difficulty>"), " for a start difficulty and ",
-        code("pl=<KAS>"), ` for a payout limit above the pool's ${threshold ? threshold.kas : "—"} KAS, comma-separated: `, code("x,d=4096,pl=25"), ".")),
+        code("pl=<KAS>"), ` for a payout limit above the pool's ${threshold ? threshold.kas : DASH} KAS, comma-separated: `, code("x,d=4096,pl=25"), ".")),
     ports.length > 1 ? el("label", { class: "port-pick" }, "Examples for port ", select) : null,
     cards);
 }
