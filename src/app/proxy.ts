@@ -2,7 +2,7 @@
 // report line every proxy.reportMinutes. No node, no database. Stops on SIGINT/SIGTERM.
 
 import { serveApi } from "../api/server.ts";
-import { createLogger } from "../common/log.ts";
+import { configureLogs, createLogger } from "../common/log.ts";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { proxyApi } from "../proxy/api.ts";
@@ -28,7 +28,7 @@ export async function runProxy(opts: { configFile?: string; checkConfig: boolean
     console.log(`config OK: proxy, ${config.stratum.ports.length} stratum port(s), upstreams ${config.proxy.upstreams.map((u) => u.name).join(", ")}`);
     return 0;
   }
-  if (config.debug) process.env.DEBUG ??= "1";
+  configureLogs({ format: config.log.format, debug: config.debug });
   keepServingThroughBackgroundFailures(log);
   const signals = listenForStop(log);
 
