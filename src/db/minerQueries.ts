@@ -1,9 +1,8 @@
 // Read-only queries behind the miner pages of the HTTP API.
 
+import { MS } from "./apiQueries.ts";
 import type { Queryable } from "./database.ts";
 import { REJECTED_SUM } from "./history.ts";
-
-const MS = (col: string) => `(extract(epoch FROM ${col}) * 1000)::bigint::text`;
 
 export interface WorkerRow {
   worker: string; mode: string; last_ms: string | null; work_10m: number; work_1h: number; work_24h: number;
