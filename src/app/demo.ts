@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     if (reports) clearInterval(reports);
     return Promise.all(miners.map((m) => m.stop()));
   };
-  // Registered after runPool's own handlers, and run in the same tick: the miners stop with the pool, not after it.
+  // Registered before runPool's own handlers, and run in the same tick: the miners stop with the pool, not after it.
   process.once("SIGINT", () => void stopMiners());
   process.once("SIGTERM", () => void stopMiners());
 

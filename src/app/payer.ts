@@ -1,8 +1,7 @@
 // `index.ts payer`: the only process that holds TREASURY_PRIVATE_KEY. `index.ts treasury`: one reconciliation.
 
 import { hostname } from "node:os";
-import { configureLogs, createLogger } from "../common/log.ts";
-import { ConfigError, loadConfig } from "../config/load.ts";
+import { createLogger } from "../common/log.ts";
 import type { Config } from "../config/types.ts";
 import { openDatabase } from "../db/index.ts";
 import { startPushing, TreasuryMetrics, type Pusher } from "../metrics/index.ts";
@@ -13,22 +12,11 @@ import { maturityMargin, type PayerOptions } from "../payouts/payer.ts";
 import type { Reconciliation } from "../treasury/holdings.ts";
 import { formatReconciliation, reconcileTreasury } from "../treasury/position.ts";
 import { TreasuryWatcher } from "../treasury/watcher.ts";
+import { loadCommandConfig } from "./commandConfig.ts";
 import { waitUntilReady } from "./run.ts";
 import { listenForStop, type StopSignal } from "./stopSignal.ts";
 
 const log = createLogger("kaspool");
-
-function load(configFile: string | undefined): Config | null {
-  try {
-    const config = loadConfig({ file: configFile });
-    configureLogs({ format: config.log.format, debug: config.debug });
-    return config;
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(`config error: ${e.message}`);
-    return null;
-  }
-}
 
 export async function runPayer(opts: { configFile?: string }): Promise<number> {
   const key = process.env.TREASURY_PRIVATE_KEY;
@@ -36,7 +24,7 @@ export async function runPayer(opts: { configFile?: string }): Promise<number> {
     console.error("payer: TREASURY_PRIVATE_KEY is not set; the payer signs payouts with the pool wallet's key");
     return 2;
   }
-  const config = load(opts.configFile);
+  const config = loadCommandConfig(opts.configFile);
   // Nothing started from here on (a child process, a library reading the environment) may see the key.
   delete process.env.TREASURY_PRIVATE_KEY;
   if (!config) return 2;
@@ -106,7 +94,7 @@ function crashHook(step: string | undefined): PayerOptions["onStep"] {
 
 /** Prints the treasury figures; exit 1 when the pool owes more than it holds or holds an unexplained surplus. */
 export async function runTreasury(opts: { configFile?: string }): Promise<number> {
-  const config = load(opts.configFile);
+  const config = loadCommandConfig(opts.configFile);
   delete process.env.TREASURY_PRIVATE_KEY;
   if (!config) return 2;
   const node = new NodeClient({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("node") });

@@ -3,32 +3,26 @@
 
 import { serveApi } from "../api/server.ts";
 import { createLogger } from "../common/log.ts";
-import { ConfigError, loadConfig } from "../config/load.ts";
-import type { Config } from "../config/types.ts";
+import { ConfigError } from "../config/load.ts";
 import { proxyApi } from "../proxy/api.ts";
 import { startProxy } from "../proxy/index.ts";
 import { proxyMetrics } from "../proxy/metrics.ts";
 import { reportLines } from "../proxy/status.ts";
+import { loadCommandConfig } from "./commandConfig.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
 import { listenForStop } from "./stopSignal.ts";
 
 const log = createLogger("proxy");
 
 export async function runProxy(opts: { configFile?: string; checkConfig: boolean }): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig({ file: opts.configFile });
-    if (config.proxy.upstreams.length === 0) throw new ConfigError(`${opts.configFile ?? "config"}: proxy.upstreams: needs at least one upstream`);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(`config error: ${e.message}`);
-    return 2;
-  }
+  const config = loadCommandConfig(opts.configFile, (c) => {
+    if (c.proxy.upstreams.length === 0) throw new ConfigError(`${opts.configFile ?? "config"}: proxy.upstreams: needs at least one upstream`);
+  });
+  if (!config) return 2;
   if (opts.checkConfig) {
     console.log(`config OK: proxy, ${config.stratum.ports.length} stratum port(s), upstreams ${config.proxy.upstreams.map((u) => u.name).join(", ")}`);
     return 0;
   }
-  if (config.debug) process.env.DEBUG ??= "1";
   keepServingThroughBackgroundFailures(log);
   const signals = listenForStop(log);
 

@@ -2,8 +2,7 @@
 
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import { configureLogs, createLogger, quietInfo, redactUrl } from "../common/log.ts";
-import { ConfigError, loadConfig } from "../config/load.ts";
+import { createLogger, quietInfo, redactUrl } from "../common/log.ts";
 import type { Config } from "../config/types.ts";
 import { openDatabase } from "../db/index.ts";
 import { httpMetrics, PoolMetrics, startPushing, TreasuryMetrics } from "../metrics/index.ts";
@@ -18,6 +17,7 @@ import { startBlockResubmission } from "../pool/resubmit.ts";
 import { startApi } from "../api/server.ts";
 import { startRetention } from "../shares/retention.ts";
 import { startStratum } from "../stratum/index.ts";
+import { loadCommandConfig } from "./commandConfig.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
 import { statsFields } from "./statsLine.ts";
 import { listenForStop } from "./stopSignal.ts";
@@ -34,19 +34,12 @@ export interface RunOptions {
 }
 
 export async function runPool(opts: RunOptions): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig({ file: opts.configFile });
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(`config error: ${e.message}`);
-    return 2;
-  }
+  const config = loadCommandConfig(opts.configFile);
+  if (!config) return 2;
   // The pool only needs the key to learn its address, except in the devnet demo, where it also runs the payer;
   // either way the key leaves the environment, so nothing downstream (a child process) can leak it.
   const payerKey = opts.devnet ? process.env.TREASURY_PRIVATE_KEY : undefined;
   delete process.env.TREASURY_PRIVATE_KEY;
-  configureLogs({ format: config.log.format, debug: config.debug });
   keepServingThroughBackgroundFailures(log);
 
   // Before starting anything, so a signal during start-up also stops cleanly (within SHUTDOWN_BOUND_MS).

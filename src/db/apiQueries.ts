@@ -3,7 +3,8 @@
 
 import type { Queryable } from "./database.ts";
 
-const MS = (col: string) => `(extract(epoch FROM ${col}) * 1000)::bigint::text`;
+/** A timestamp column as unix ms text. */
+export const MS = (col: string) => `(extract(epoch FROM ${col}) * 1000)::bigint::text`;
 
 export async function balances(q: Queryable, address: string | null): Promise<Array<{ wallet: string; miner_id: string; balance: string }>> {
   return q.query(

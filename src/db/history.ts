@@ -15,6 +15,8 @@ export const REJECT_COLUMNS: Record<RejectReason, string> = {
 };
 const REASONS = Object.keys(REJECT_COLUMNS) as RejectReason[];
 const COLUMNS = REASONS.map((r) => REJECT_COLUMNS[r]);
+/** SQL for a share_history row's refused shares, every reason: a reason added above is counted here too. */
+export const REJECTED_SUM = COLUMNS.join(" + ");
 
 /** Adds refused-share counts to their minutes, in one statement. */
 export async function addRejects(q: Queryable, counts: readonly RejectCount[]): Promise<void> {
@@ -113,7 +115,7 @@ export async function aggregatePoolMinutes(q: Queryable, fromMs: number, toMs: n
   await q.query(
     `INSERT INTO pool_history (slot, mode, work, accepted, rejected, miners, workers)
      SELECT slot, mode, sum(work), sum(accepted),
-       sum(rejected_job_not_found + rejected_duplicate + rejected_low_difficulty + rejected_malformed + rejected_unauthorized),
+       sum(${REJECTED_SUM}),
        count(DISTINCT address), count(*)
      FROM share_history WHERE span = 60 AND slot >= to_timestamp($1 / 1000.0) AND slot < to_timestamp($2 / 1000.0)
      GROUP BY slot, mode ORDER BY slot, mode

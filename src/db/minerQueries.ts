@@ -1,8 +1,8 @@
 // Read-only queries behind the miner pages of the HTTP API.
 
+import { MS } from "./apiQueries.ts";
 import type { Queryable } from "./database.ts";
-
-const MS = (col: string) => `(extract(epoch FROM ${col}) * 1000)::bigint::text`;
+import { REJECTED_SUM } from "./history.ts";
 
 export interface WorkerRow {
   worker: string; mode: string; last_ms: string | null; work_10m: number; work_1h: number; work_24h: number;
@@ -17,7 +17,7 @@ export async function minerWorkers(q: Queryable, address: string, nowMs: number)
        coalesce(sum(work) FILTER (WHERE slot >= date_trunc('minute', to_timestamp(($2::float8 - 3600000) / 1000.0))), 0) AS work_1h,
        coalesce(sum(work) FILTER (WHERE slot >= date_trunc('minute', to_timestamp(($2::float8 - 86400000) / 1000.0))), 0) AS work_24h,
        coalesce(sum(accepted) FILTER (WHERE slot >= date_trunc('minute', to_timestamp(($2::float8 - 86400000) / 1000.0))), 0)::text AS accepted_24h,
-       coalesce(sum(rejected_job_not_found + rejected_duplicate + rejected_low_difficulty + rejected_malformed + rejected_unauthorized)
+       coalesce(sum(${REJECTED_SUM})
          FILTER (WHERE slot >= date_trunc('minute', to_timestamp(($2::float8 - 86400000) / 1000.0))), 0)::text AS rejected_24h
      FROM share_history WHERE address = $1 AND slot >= to_timestamp(($2::float8 - 604800000) / 1000.0)
      GROUP BY worker ORDER BY worker`,

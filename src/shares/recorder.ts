@@ -66,8 +66,6 @@ export class ShareRecorder implements ShareSink {
   private readonly retryMs: number;
   private readonly persistBlock: (block: FoundBlock) => Promise<unknown>;
   private readonly onBatch: ShareRecorderOptions["onBatch"];
-  /** Records in the spool file, waiting for the database. */
-  private spooled = 0;
   private pending: Pending[] = [];
   private kickQueued = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -98,11 +96,7 @@ export class ShareRecorder implements ShareSink {
     const r = new ShareRecorder(opts);
     r.spooling = !r.spool.isEmpty;
     // Shares a previous run spooled were acknowledged: they hold the window watermark until replayed.
-    if (r.spooling) {
-      const records = r.spool.read();
-      r.spooled = records.length;
-      for (const rec of records) if (rec.kind === "share") r.mark.add(shareKey(rec.share), rec.share.timestamp);
-    }
+    if (r.spooling) for (const rec of r.spool.read()) if (rec.kind === "share") r.mark.add(shareKey(rec.share), rec.share.timestamp);
     if (r.spooling) await r.tryReplay();
     await r.recordBlocksLeftAtNode();
     return r;
@@ -131,7 +125,7 @@ export class ShareRecorder implements ShareSink {
 
   /** Records not yet in the database: queued for a write, or waiting in the spool. */
   get backlog(): number {
-    return this.pending.length + this.spooled;
+    return this.pending.length + this.spool.length;
   }
 
   recordShare(share: AcceptedShare): Promise<void> {
@@ -294,7 +288,6 @@ export class ShareRecorder implements ShareSink {
       }
     }
     this.spool.append(records);
-    this.spooled += records.length;
   }
 
   private async writeToDatabase(records: readonly SpoolRecord[]): Promise<void> {
@@ -375,7 +368,6 @@ export class ShareRecorder implements ShareSink {
       const records = this.spool.read();
       await this.writeToDatabase(records);
       this.spool.clear();
-      this.spooled = 0;
       this.spooling = false;
       if (records.length) this.log.info("spool replayed into the database", { records: records.length });
     } catch (err) {

@@ -49,6 +49,7 @@ function fsyncDir(dir: string): void {
 export class Spool {
   private fd: number | null = null;
   private bytes = 0;
+  private count = 0;
   /** The file was created and its directory entry is not fsynced yet. */
   private entryUnsynced = false;
   /** Where lines that do not parse are kept for the operator. */
@@ -62,6 +63,11 @@ export class Spool {
 
   get isEmpty(): boolean {
     return this.bytes === 0;
+  }
+
+  /** Records in the file. */
+  get length(): number {
+    return this.count;
   }
 
   private open(): number {
@@ -99,6 +105,7 @@ export class Spool {
       throw err;
     }
     this.bytes += Buffer.byteLength(text);
+    this.count += records.length;
   }
 
   /** Makes what write appended durable. */
@@ -149,6 +156,7 @@ export class Spool {
     } else {
       this.bytes = buf.length;
     }
+    this.count = records.length;
     return records;
   }
 
@@ -184,6 +192,7 @@ export class Spool {
     ftruncateSync(this.open(), 0);
     this.sync();
     this.bytes = 0;
+    this.count = 0;
   }
 
   close(): void {
