@@ -36,8 +36,11 @@ export async function runPayer(opts: { configFile?: string }): Promise<number> {
   const node = new NodeClient({ urls: config.node.urls, requestTimeoutMs: config.node.requestTimeoutMs, log: log.child("node") });
   node.start();
   try {
-    await Promise.race([waitUntilReady(node, config, signals.stopping), signals.received]);
-    if (!signals.stopping()) await pay(key, config, node, signals);
+    const work = (async () => {
+      await Promise.race([waitUntilReady(node, config, signals.stopping), signals.received]);
+      if (!signals.stopping()) await pay(key, config, node, signals);
+    })();
+    if (!(await signals.bounded(work))) return 1;
   } catch (e) {
     log.error("payer failed", { error: e instanceof Error ? e.message : String(e) });
     return 1;

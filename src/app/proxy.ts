@@ -44,8 +44,11 @@ export async function runProxy(opts: { configFile?: string; checkConfig: boolean
 
   log.info("stopping", { signal: await signals.received });
   clearInterval(report);
-  await server.stop();
-  await proxy.stop();
+  const stopped = signals.bounded((async () => {
+    await server.stop();
+    await proxy.stop();
+  })());
+  if (!(await stopped)) return 1;
   log.info("stopped");
   return 0;
 }

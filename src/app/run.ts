@@ -20,7 +20,7 @@ import { startStratum } from "../stratum/index.ts";
 import { loadCommandConfig } from "./commandConfig.ts";
 import { keepServingThroughBackgroundFailures } from "./keepServing.ts";
 import { statsFields } from "./statsLine.ts";
-import { listenForStop } from "./stopSignal.ts";
+import { listenForStop, SHUTDOWN_BOUND_MS } from "./stopSignal.ts";
 
 const log = createLogger("kaspool");
 
@@ -142,21 +142,10 @@ export async function runPool(opts: RunOptions): Promise<number> {
   log.info("stopping", { signal: await signals.received, boundSeconds: SHUTDOWN_BOUND_MS / 1000 });
   // Miners go first: no new connection or share while the rest stops. Then the payer finishes its cycle, the
   // recorder writes every share it acknowledged, and the database closes.
-  const finished = await Promise.race([
-    stopStratum().then(stopAll).then(() => true),
-    Bun.sleep(SHUTDOWN_BOUND_MS).then(() => false),
-  ]);
-  if (!finished) {
-    // Nothing acknowledged is lost: the spool is replayed and written payouts are settled at the next start.
-    log.error("stopping took too long; exiting anyway", { boundSeconds: SHUTDOWN_BOUND_MS / 1000 });
-    return 1;
-  }
+  if (!(await signals.bounded(stopStratum().then(stopAll)))) return 1;
   log.info("stopped");
   return 0;
 }
-
-/** How long a graceful stop may take; past it the process exits 1 and the next start picks up what was left. */
-const SHUTDOWN_BOUND_MS = 30_000;
 
 /** The log shows the pool working even where no one scrapes its metrics. */
 const STATS_LOG_MS = 60_000;
