@@ -157,7 +157,7 @@ test.skipIf(!present && !required)("the dashboard shows the API's figures in chr
     const blockRows = await rows(page, "#blocks");
     if (blockRows.length !== blocks.length) out.push(`blocks: ${blockRows.length} rows, API ${blocks.length}`);
     blocks.forEach((b: Json, i: number) => out.push(...compare(blockRows[i] ?? {}, {
-      hash: [b.hash, b.hash], status: [b.status, b.status], confirmations: [String(b.confirmations), b.confirmations],
+      hash: [b.hash, b.hash], status: [b.status, b.status], confirmations: [b.confirmations === null ? "—" : String(b.confirmations), b.confirmations],
       finder: [null, b.finder.address], reward: [kas(b.reward), b.reward?.sompi ?? null], found_at: [time(b.found_at), b.found_at],
     }).map((m) => `block ${i}: ${m}`)));
     const payments = answer("/api/v1/pool/payments?limit=10").items;
