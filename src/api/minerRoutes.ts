@@ -127,9 +127,9 @@ export function minerRoutes(app: Hono, ctx: ApiContext): void {
     const a = addr(c.req.param("address"));
     const n = limit(c.req.query("limit"));
     const rows = await blocksPage(db, { status: null, before: before(c.req.query("before"), BLOCK_CURSOR), limit: n, address: a });
-    const credits = await Promise.all(rows.slice(0, n).map((b) => blockCredits(db, b.hash, a)));
+    const credits = await blockCredits(db, rows.slice(0, n).map((b) => b.hash), a);
     const p = page(rows, n, blockItem, blockCursor);
-    return c.json({ ...p, items: p.items.map((b, i) => ({ ...b, found_by_you: b.finder.address === a, credited: amountOf(credits[i]) })) });
+    return c.json({ ...p, items: p.items.map((b) => ({ ...b, found_by_you: b.finder.address === a, credited: amountOf(credits.get(b.hash)!) })) });
   });
 
   app.get("/api/v1/miners/:address/rejects", async (c) => {

@@ -52,10 +52,13 @@ export async function blockWindowSummary(q: Queryable, hash: string): Promise<{ 
   return { miners: Number(r!.miners), workers: Number(r!.workers), shares: Number(r!.shares) };
 }
 
-export async function blockCredits(q: Queryable, hash: string, address: string): Promise<string> {
-  const [r] = await q.query<{ s: string }>(
-    "SELECT coalesce(sum(amount), 0)::text AS s FROM ledger WHERE block_hash = $1 AND wallet = $2 AND reason = 'block_credit'", [hash, address]);
-  return r!.s;
+/** What `address` was credited for each of `hashes` (sompi as text; "0" for a block it had no share in). */
+export async function blockCredits(q: Queryable, hashes: readonly string[], address: string): Promise<Map<string, string>> {
+  const rows = await q.query<{ block_hash: string; s: string }>(
+    `SELECT block_hash, sum(amount)::text AS s FROM ledger
+      WHERE block_hash = ANY($1::text[]) AND wallet = $2 AND reason = 'block_credit' GROUP BY block_hash`, [hashes, address]);
+  const credited = new Map(rows.map((r) => [r.block_hash, r.s]));
+  return new Map(hashes.map((h) => [h, credited.get(h) ?? "0"]));
 }
 
 export async function blockCounts(q: Queryable): Promise<Record<string, number>> {
