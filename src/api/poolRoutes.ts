@@ -5,6 +5,7 @@ import {
   activeCounts, blockByHash, blockCounts, blocksPage, blockWindowSummary, paidTotal, paymentsPage, poolSlots,
   topMiners, workByMode, type BlockRow, type PaymentRow,
 } from "../db/apiQueries.ts";
+import { BLOCK_STATUSES } from "../db/blocks.ts";
 import type { Queryable } from "../db/database.ts";
 import { kasToSompi } from "../treasury/threshold.ts";
 import type { ApiContext } from "./app.ts";
@@ -15,7 +16,6 @@ import { ApiError, badParam, before, BLOCK_CURSOR, blockHash, ID_CURSOR, limit, 
 import { hashrateSeries } from "./series.ts";
 
 const TEN_MINUTES = 600_000;
-const STATUSES = ["rejected", "confirming", "red", "orphaned", "matured", "credited"];
 
 export const blockItem = (b: BlockRow) => ({
   hash: b.hash, status: b.status, color: b.color, confirmations: b.confirmations, daa_score: b.daa_score, mode: b.mode,
@@ -74,7 +74,7 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
       fee_percent: config.treasury.fee,
       payout: { scheme: "PPLNS", pplns_factor: config.pplns.factor, threshold: amount(kasToSompi(config.payments.thresholdKas)) },
       ports: config.stratum.ports.map((p) => ({ port: p.port, mode: p.mode, difficulty: p.difficulty, tls: p.tls !== undefined })),
-      blocks: Object.fromEntries(STATUSES.map((s) => [s, blocks[s] ?? 0])),
+      blocks: Object.fromEntries(BLOCK_STATUSES.map((s) => [s, blocks[s] ?? 0])),
       last_block: last[0] ? blockItem(last[0]) : null,
       paid: amountOf(paid),
       network: net && { hashrate: net.hashrate, difficulty: net.difficulty, daa_score: net.daaScore.toString() },
@@ -92,7 +92,7 @@ export function poolRoutes(app: Hono, ctx: ApiContext): void {
 
   app.get("/api/v1/pool/blocks", async (c) => {
     const status = c.req.query("status") ?? null;
-    if (status !== null && !STATUSES.includes(status)) throw badParam("status", `must be one of ${STATUSES.join(", ")}`);
+    if (status !== null && !(BLOCK_STATUSES as readonly string[]).includes(status)) throw badParam("status", `must be one of ${BLOCK_STATUSES.join(", ")}`);
     const n = limit(c.req.query("limit"));
     const rows = await blocksPage(db, { status, before: before(c.req.query("before"), BLOCK_CURSOR), limit: n });
     return c.json(page(rows, n, blockItem, blockCursor));

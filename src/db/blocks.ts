@@ -4,7 +4,9 @@ import type { PortMode } from "../config/types.ts";
 import type { FoundBlock } from "../shares/types.ts";
 import type { Queryable } from "./database.ts";
 
-export type BlockStatus = "rejected" | "confirming" | "red" | "orphaned" | "matured" | "credited";
+/** Every status a block row can have, in the order a block moves through them. */
+export const BLOCK_STATUSES = ["rejected", "confirming", "red", "orphaned", "matured", "credited"] as const;
+export type BlockStatus = (typeof BLOCK_STATUSES)[number];
 
 export interface WindowRow {
   address: string;

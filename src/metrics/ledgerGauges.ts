@@ -3,6 +3,7 @@
 // The wallet's own figures come from the payer process (treasury.ts).
 
 import { Counter, Gauge, type Registry } from "prom-client";
+import { BLOCK_STATUSES } from "../db/blocks.ts";
 import type { Queryable } from "../db/database.ts";
 
 export type MetricsDatabase = Queryable;
@@ -14,7 +15,6 @@ interface Ledger {
   payments: Array<{ status: string; n: string }>;
 }
 
-const BLOCK_STATUSES = ["rejected", "confirming", "red", "orphaned", "matured", "credited"];
 /** A payout output ends confirmed or failed (its debit refunded): counts of these only grow. */
 const PAYMENT_OUTCOMES = ["confirmed", "failed"];
 /** On its way: written (intent) or sent (broadcast), not yet settled. */
